@@ -1,0 +1,512 @@
+//! `tn_session`: one Telnet connection, without I/O (plus a helper that writes to a descriptor).
+
+use super::config::{config_ref, tn_config};
+use super::result::tn_result;
+use super::types::{eol_mode_from, event_to, q_state_to, side_from, tn_event, tn_option_state};
+use crate::engine::{Flushed, flush_to_fd};
+use crate::proto::{Command, Session};
+use std::cell::Cell;
+use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+
+/// One Telnet connection: parser, option negotiation and output queue, without I/O.
+///
+/// Made by `tn_session_new`, released by `tn_session_free`. A session may move between threads
+/// but must not be used by two threads at once. Inside its event callback, the session may be used
+/// through the `session` argument (or the handle the program already holds, which is the same
+/// pointer) for anything except `tn_session_feed`; `tn_session_free` there is deferred until the
+/// running `tn_session_feed` returns.
+pub struct tn_session {
+    _private: [u8; 0],
+}
+
+/// Receives the events of a session. `userdata` is the pointer given to `tn_session_new`;
+/// `session` is the session that produced the event; `event` and everything it points to are
+/// valid only during the call. Runs on the thread that called `tn_session_feed`, before that call
+/// returns. The callback must not unwind (no C++ exceptions, no `longjmp` out of it).
+pub type tn_event_callback = Option<
+    unsafe extern "C" fn(userdata: *mut c_void, session: *mut tn_session, event: *const tn_event),
+>;
+
+struct Handle {
+    session: Session,
+    callback: tn_event_callback,
+    userdata: *mut c_void,
+    /// While a callback runs: the session as `feed` lent it to the handler. Calls made from the
+    /// callback go through this pointer, so they never alias the borrow `feed` holds.
+    active: Cell<*mut Session>,
+    free_requested: Cell<bool>,
+}
+
+fn handle(p: *const tn_session) -> *mut Handle {
+    p as *mut Handle
+}
+
+/// The session behind a non-NULL handle.
+///
+/// # Safety
+/// `h` comes from `tn_session_new` and is not freed; no other reference to it is in use except
+/// the one `feed` lent to the running callback, which this returns instead.
+unsafe fn session_of<'a>(h: *mut Handle) -> &'a mut Session {
+    // SAFETY: `active` and `session` are distinct fields; reading `active` does not touch the
+    // borrow of `session` held by a running feed.
+    let active = unsafe { (*h).active.get() };
+    if active.is_null() {
+        unsafe { &mut (*h).session }
+    } else {
+        unsafe { &mut *active }
+    }
+}
+
+macro_rules! try_session {
+    ($p:expr) => {{
+        if $p.is_null() {
+            return tn_result::NullParameter;
+        }
+        // SAFETY: non-NULL handles come from tn_session_new (documented contract).
+        unsafe { session_of(handle($p)) }
+    }};
+}
+
+macro_rules! try_side {
+    ($v:expr) => {
+        match side_from($v) {
+            Some(s) => s,
+            None => return tn_result::InvalidArgument,
+        }
+    };
+}
+
+/// Makes a session from `config` that reports events to `callback` (NULL: events are dropped)
+/// with `userdata` passed back unchanged. The configuration is copied. Nothing is queued until
+/// `tn_session_start`. On success `*out` receives the handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_new(
+    config: *const tn_config,
+    callback: tn_event_callback,
+    userdata: *mut c_void,
+    out: *mut *mut tn_session,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let out = try_mut!(out);
+        let Some(config) = config_ref(config) else {
+            return tn_result::NullParameter;
+        };
+        let h = Box::new(Handle {
+            session: Session::new(Arc::new(config.clone())),
+            callback,
+            userdata,
+            active: Cell::new(std::ptr::null_mut()),
+            free_requested: Cell::new(false),
+        });
+        *out = Box::into_raw(h).cast();
+        tn_result::Ok
+    }
+}
+
+/// Releases a session and everything it queued. NULL is accepted and ignored. Called from inside
+/// the session's own callback, the release happens when the running `tn_session_feed` returns
+/// (no further events are delivered); the caller must not use the handle after that.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_free(session: *mut tn_session) {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return;
+        }
+        let h = handle(session);
+        // SAFETY: see session_of; `active` and `free_requested` are Cells read through the handle.
+        unsafe {
+            if !(*h).active.get().is_null() {
+                (*h).free_requested.set(true);
+                return;
+            }
+            drop(Box::from_raw(h));
+        }
+    }
+}
+
+/// Replaces the callback and user data. Takes effect for the next event.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_set_callback(
+    session: *mut tn_session,
+    callback: tn_event_callback,
+    userdata: *mut c_void,
+) -> tn_result {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return tn_result::NullParameter;
+        }
+        let h = handle(session);
+        // SAFETY: while a feed runs it holds only the `session` field; these are other fields.
+        // The running feed copied the callback before it started, so the change applies from the
+        // next tn_session_feed call.
+        unsafe {
+            (*h).callback = callback;
+            (*h).userdata = userdata;
+        }
+        tn_result::Ok
+    }
+}
+
+/// Queues the opening plan of the configuration (a request for each option it lists).
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_start(session: *mut tn_session) -> tn_result {
+    ffi_panic_boundary! {
+        try_session!(session).start();
+        tn_result::Ok
+    }
+}
+
+/// Parses `len` bytes at `data` received from the peer, calling the callback for each event
+/// before returning. Protocol replies are queued as the input is parsed.
+///
+/// `*consumed` (if `consumed` is not NULL) receives how many bytes were parsed. Returns
+/// `TN_RESULT_OK` when all were; `TN_RESULT_WOULD_BLOCK` when parsing stopped early because
+/// the output queue is far past its limit (a peer that floods requests and never reads): drain
+/// output, then feed the rest. `TN_RESULT_REENTRANT` from inside the session's own callback.
+/// `data` may be NULL when `len` is 0; it is not kept after the call.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_feed(
+    session: *mut tn_session,
+    data: *const u8,
+    len: usize,
+    consumed: *mut usize,
+) -> tn_result {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return tn_result::NullParameter;
+        }
+        let input = try_slice!(data, len);
+        let h = handle(session);
+        // SAFETY: the handle is valid (contract); `active` tells whether a callback is running.
+        unsafe {
+            if !(*h).active.get().is_null() {
+                return tn_result::Reentrant;
+            }
+        }
+        let (callback, userdata) = unsafe { ((*h).callback, (*h).userdata) };
+        // SAFETY: no callback is running, so nothing else borrows the session.
+        let s = unsafe { &mut (*h).session };
+        let result = s.feed(input, |s, ev| {
+            let Some(cb) = callback else { return };
+            // SAFETY: `active` and `free_requested` are fields apart from `session`.
+            if unsafe { (*h).free_requested.get() } {
+                return;
+            }
+            let Some(cev) = event_to(ev) else { return };
+            let prev = unsafe { (*h).active.replace(s as *mut Session) };
+            // SAFETY: calling the C callback with pointers valid for the call.
+            unsafe { cb(userdata, h.cast(), &cev) };
+            unsafe { (*h).active.set(prev) };
+        });
+        // SAFETY: the feed is over; the handle is ours again.
+        if unsafe { (*h).free_requested.get() } {
+            drop(unsafe { Box::from_raw(h) });
+            if let Some(c) = unsafe { consumed.as_mut() } {
+                *c = len;
+            }
+            return tn_result::Ok;
+        }
+        match result {
+            Ok(n) => {
+                if let Some(c) = unsafe { consumed.as_mut() } {
+                    *c = n;
+                }
+                if n == len { tn_result::Ok } else { tn_result::WouldBlock }
+            }
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// Queues `len` bytes of application data (255 doubled; NVT end-of-line translation when the
+/// output mode is `TN_EOL_MODE_NVT` and we are not in BINARY mode). Takes as much as fits under
+/// the output limit; `*accepted` (if not NULL) receives how many bytes were taken. Returns
+/// `TN_RESULT_WOULD_BLOCK` (with `*accepted` = 0) when the queue is already full.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_send(
+    session: *mut tn_session,
+    data: *const u8,
+    len: usize,
+    accepted: *mut usize,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let input = try_slice!(data, len);
+        let (n, r) = match s.send(input) {
+            Ok(n) => (n, tn_result::Ok),
+            Err(e) => (0, e.into()),
+        };
+        if let Some(a) = unsafe { accepted.as_mut() } {
+            *a = n;
+        }
+        r
+    }
+}
+
+/// Queues the two-byte command `IAC command` (`TN_CMD_*`, or an unassigned code below 236).
+/// `TN_RESULT_INVALID_COMMAND` for SE, SB, the verbs and IAC.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_send_command(session: *mut tn_session, command: u8) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let Some(c) = Command::from_byte(command) else {
+            return tn_result::InvalidCommand;
+        };
+        match s.send_command(c) {
+            Ok(()) => tn_result::Ok,
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// Asks for `option` to be enabled (`enable` true) or disabled on `side` (`tn_side`), by the
+/// RFC 1143 rules: a request that is already satisfied or pending sends nothing. Enabling also
+/// allows the option on that side. The outcome arrives as `TN_EVENT_KIND_OPTION_CHANGED` or
+/// `TN_EVENT_KIND_OPTION_REFUSED`.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_negotiate(
+    session: *mut tn_session,
+    option: u8,
+    side: u32,
+    enable: bool,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let side = try_side!(side);
+        match s.negotiate(option, side, enable) {
+            Ok(()) => tn_result::Ok,
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// Sets whether `side` (`tn_side`) may enable `option` when the peer asks, from now on.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_set_allowed(
+    session: *mut tn_session,
+    option: u8,
+    side: u32,
+    allowed: bool,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let side = try_side!(side);
+        s.set_allowed(option, side, allowed);
+        tn_result::Ok
+    }
+}
+
+/// Queues `IAC SB option payload IAC SE` with 255 bytes doubled. `TN_RESULT_TOO_LONG` when
+/// `len` exceeds the subnegotiation limit.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_send_subnegotiation(
+    session: *mut tn_session,
+    option: u8,
+    payload: *const u8,
+    len: usize,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let payload = try_slice!(payload, len);
+        match s.send_subnegotiation(option, payload) {
+            Ok(()) => tn_result::Ok,
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// Queues a Synch: IAC DM, the DM byte marked urgent (see `tn_session_peek_output`).
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_send_synch(session: *mut tn_session) -> tn_result {
+    ffi_panic_boundary! {
+        match try_session!(session).send_synch() {
+            Ok(()) => tn_result::Ok,
+            Err(e) => e.into(),
+        }
+    }
+}
+
+/// Abort output (RFC 854): drops every queued data frame, keeps queued commands and
+/// subnegotiations whole, and queues a Synch. `*dropped` (if not NULL) receives how many queued
+/// data bytes were dropped.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_clear_output(
+    session: *mut tn_session,
+    dropped: *mut usize,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let n = try_session!(session).clear_output();
+        if let Some(d) = unsafe { dropped.as_mut() } {
+            *d = n;
+        }
+        tn_result::Ok
+    }
+}
+
+/// Tells the session the peer sent TCP urgent data (an exceptional condition on the socket, or
+/// `sockatmark`): input data is discarded, commands still processed, until the DM that ends
+/// the Synch (RFC 854). Use with `SO_OOBINLINE` so the DM arrives in the stream.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_input_urgent(session: *mut tn_session) -> tn_result {
+    ffi_panic_boundary! {
+        try_session!(session).input_urgent();
+        tn_result::Ok
+    }
+}
+
+/// Looks at the next bytes to write without removing them. On success `*data` and `*len`
+/// describe them (`*len` is 0 when nothing is queued) and `*urgent` (if not NULL) tells whether
+/// they are the single DM byte of a Synch, to be sent with `send(fd, *data, 1, MSG_OOB)`. The
+/// bytes stay valid until the next call that changes the session. Write them, then call
+/// `tn_session_consume_output` with the count written.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_peek_output(
+    session: *const tn_session,
+    data: *mut *const u8,
+    len: *mut usize,
+    urgent: *mut bool,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let data = try_mut!(data);
+        let len = try_mut!(len);
+        let (p, n, u) = match s.peek_output() {
+            Some(c) => (c.bytes.as_ptr(), c.bytes.len(), c.urgent),
+            None => (std::ptr::null(), 0, false),
+        };
+        *data = p;
+        *len = n;
+        if let Some(u_out) = unsafe { urgent.as_mut() } {
+            *u_out = u;
+        }
+        tn_result::Ok
+    }
+}
+
+/// Removes `n` written bytes from the front of the output queue. `TN_RESULT_INVALID_ARGUMENT`
+/// (and nothing removed) when `n` is more than is queued.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_consume_output(session: *mut tn_session, n: usize) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        if n > s.output_len() {
+            return tn_result::InvalidArgument;
+        }
+        s.consume_output(n);
+        tn_result::Ok
+    }
+}
+
+/// Bytes waiting in the output queue; 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_output_len(session: *const tn_session) -> usize {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return 0;
+        }
+        // SAFETY: non-NULL handles come from tn_session_new.
+        unsafe { session_of(handle(session)) }.output_len()
+    }
+}
+
+/// Writes queued output to the non-blocking descriptor `fd` until the queue is empty or `fd`
+/// would block. On a socket the DM of a Synch goes out alone with `MSG_OOB`; `MSG_NOSIGNAL` is
+/// used, so a closed peer gives `EPIPE`, not SIGPIPE. `*written` (if not NULL) receives the bytes
+/// written by this call in every case. Returns `TN_RESULT_OK` when the queue is empty,
+/// `TN_RESULT_WOULD_BLOCK` when output remains, `TN_RESULT_IO` with `errno` set on an error
+/// (what was written before it stays consumed).
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_flush_fd(
+    session: *mut tn_session,
+    fd: c_int,
+    written: *mut usize,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let before = s.output_len();
+        let (n, r) = match flush_to_fd(s, fd) {
+            Ok(Flushed::All(n)) => (n, tn_result::Ok),
+            Ok(Flushed::Partial(n)) => (n, tn_result::WouldBlock),
+            Err(e) => {
+                let n = before - s.output_len();
+                if let Some(code) = e.raw_os_error() {
+                    // SAFETY: errno is thread-local.
+                    unsafe { *libc::__errno_location() = code };
+                }
+                (n, tn_result::Io)
+            }
+        };
+        if let Some(w) = unsafe { written.as_mut() } {
+            *w = n;
+        }
+        r
+    }
+}
+
+/// Writes the state of `side` (`tn_side`) of `option` to `*out`.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_option_state(
+    session: *const tn_session,
+    option: u8,
+    side: u32,
+    out: *mut tn_option_state,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let side = try_side!(side);
+        let out = try_mut!(out);
+        let st = s.option_state(option, side);
+        *out = tn_option_state {
+            state: q_state_to(st.state),
+            opposite_queued: st.opposite_queued,
+            enabled: st.enabled(),
+        };
+        tn_result::Ok
+    }
+}
+
+/// Whether `option` is in effect on `side` (`tn_side`); false for NULL or an invalid side.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_is_enabled(session: *const tn_session, option: u8, side: u32) -> bool {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return false;
+        }
+        let Some(side) = side_from(side) else { return false };
+        // SAFETY: non-NULL handles come from tn_session_new.
+        unsafe { session_of(handle(session)) }.is_enabled(option, side)
+    }
+}
+
+/// Changes end-of-line handling of received and sent data (`tn_eol_mode` each), from the next
+/// byte on.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_set_eol(
+    session: *mut tn_session,
+    input: u32,
+    output: u32,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let (Some(i), Some(o)) = (eol_mode_from(input), eol_mode_from(output)) else {
+            return tn_result::InvalidArgument;
+        };
+        s.set_input_eol(i);
+        s.set_output_eol(o);
+        tn_result::Ok
+    }
+}
+
+/// Bytes of memory the session uses: its fixed size plus the buffers it holds now.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_memory_size(session: *const tn_session) -> usize {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return 0;
+        }
+        // SAFETY: non-NULL handles come from tn_session_new.
+        let s = unsafe { session_of(handle(session)) };
+        std::mem::size_of::<Handle>() + s.heap_size()
+    }
+}
