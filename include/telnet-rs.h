@@ -526,6 +526,58 @@ typedef uint32_t tn_q_state;
 #endif // __cplusplus
 
 /**
+ * Which end of the connection a session is. Functions take it as `uint32_t`.
+ */
+enum tn_role
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Accepted the connection.
+     */
+    TN_ROLE_SERVER = 0,
+    /**
+     * Opened the connection.
+     */
+    TN_ROLE_CLIENT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_role tn_role;
+#else
+typedef uint32_t tn_role;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * End-of-line handling in one direction. Functions take it as `uint32_t`.
+ */
+enum tn_eol_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Bytes pass as they are; only IAC is escaped or unescaped.
+     */
+    TN_EOL_MODE_RAW = 0,
+    /**
+     * NVT rules while the direction is not BINARY. Input: CR LF, CR NUL, bare CR and bare LF are
+     * taken out of the data and reported as `TN_EVENT_KIND_EOL`. Output: CR LF is kept, any other
+     * CR becomes CR NUL, a bare LF becomes CR LF.
+     */
+    TN_EOL_MODE_NVT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_eol_mode tn_eol_mode;
+#else
+typedef uint32_t tn_eol_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * How sessions start: role, option policy, opening plan, end-of-line modes and limits.
  *
  * Made by `tn_config_new`, released by `tn_config_free`. A session copies the configuration
