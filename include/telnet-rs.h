@@ -283,6 +283,156 @@
 #define TN_OPT_EXOPL 255
 
 /**
+ * LINEMODE MODE bit: the client edits lines locally.
+ */
+#define TN_MODE_EDIT 1
+
+/**
+ * LINEMODE MODE bit: the client traps signals and sends IP, SUSP, ABORT, ... instead.
+ */
+#define TN_MODE_TRAPSIG 2
+
+/**
+ * LINEMODE MODE bit: this MODE acknowledges another.
+ */
+#define TN_MODE_ACK 4
+
+/**
+ * LINEMODE MODE bit: the client expands tabs.
+ */
+#define TN_MODE_SOFT_TAB 8
+
+/**
+ * LINEMODE MODE bit: the client echoes control characters literally.
+ */
+#define TN_MODE_LIT_ECHO 16
+
+/**
+ * SLC function: Synch.
+ */
+#define TN_SLC_SYNCH 1
+
+/**
+ * SLC function: Break.
+ */
+#define TN_SLC_BRK 2
+
+/**
+ * SLC function: Interrupt Process.
+ */
+#define TN_SLC_IP 3
+
+/**
+ * SLC function: Abort Output.
+ */
+#define TN_SLC_AO 4
+
+/**
+ * SLC function: Are You There.
+ */
+#define TN_SLC_AYT 5
+
+/**
+ * SLC function: End of Record.
+ */
+#define TN_SLC_EOR 6
+
+/**
+ * SLC function: Abort.
+ */
+#define TN_SLC_ABORT 7
+
+/**
+ * SLC function: End of File.
+ */
+#define TN_SLC_EOF 8
+
+/**
+ * SLC function: Suspend.
+ */
+#define TN_SLC_SUSP 9
+
+/**
+ * SLC function: Erase Character.
+ */
+#define TN_SLC_EC 10
+
+/**
+ * SLC function: Erase Line.
+ */
+#define TN_SLC_EL 11
+
+/**
+ * SLC function: Erase Word.
+ */
+#define TN_SLC_EW 12
+
+/**
+ * SLC function: Reprint Line.
+ */
+#define TN_SLC_RP 13
+
+/**
+ * SLC function: Literal Next.
+ */
+#define TN_SLC_LNEXT 14
+
+/**
+ * SLC function: Start Output.
+ */
+#define TN_SLC_XON 15
+
+/**
+ * SLC function: Stop Output.
+ */
+#define TN_SLC_XOFF 16
+
+/**
+ * SLC function: Forwarding character 1.
+ */
+#define TN_SLC_FORW1 17
+
+/**
+ * SLC function: Forwarding character 2.
+ */
+#define TN_SLC_FORW2 18
+
+/**
+ * SLC level mask of an entry's flags.
+ */
+#define TN_SLC_LEVEL_MASK 3
+
+/**
+ * SLC level: not supported.
+ */
+#define TN_SLC_LEVEL_NOSUPPORT 0
+
+/**
+ * SLC level: supported, cannot be changed.
+ */
+#define TN_SLC_LEVEL_CANTCHANGE 1
+
+/**
+ * SLC level: supported and changeable.
+ */
+#define TN_SLC_LEVEL_VALUE 2
+
+/**
+ * SLC level: use the default.
+ */
+#define TN_SLC_LEVEL_DEFAULT 3
+
+/**
+ * SLC flag: flush input when the function is used.
+ */
+#define TN_SLC_FLUSHIN 64
+
+/**
+ * SLC flag: flush output when the function is used.
+ */
+#define TN_SLC_FLUSHOUT 32
+
+/**
  * The result of a library call. Codes are never renumbered; retired codes stay reserved.
  *
  * `TN_RESULT_OK` is success. `TN_RESULT_WOULD_BLOCK` is not an error: the call could not make
@@ -331,12 +481,108 @@ enum tn_result
      * The byte cannot be sent as a two-byte command (it is SE, SB, a negotiation verb or IAC).
      */
     TN_RESULT_INVALID_COMMAND = 8,
+    /**
+     * The call needs an option that is not in effect (for example `tn_session_send_lflow` before
+     * the client agreed to LFLOW).
+     */
+    TN_RESULT_NOT_ENABLED = 9,
+    /**
+     * The value asked for is not known (the peer has not sent it, or it failed validation).
+     */
+    TN_RESULT_NOT_FOUND = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum tn_result tn_result;
 #else
 typedef uint32_t tn_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How the client sends input (see the LINEMODE and SUPPRESS-GO-AHEAD options).
+ */
+enum tn_input_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The client edits a line locally and sends it whole.
+     */
+    TN_INPUT_MODE_LINE = 0,
+    /**
+     * The client sends each character as typed (the server suppresses go-ahead).
+     */
+    TN_INPUT_MODE_CHARACTER = 1,
+    /**
+     * Real LINEMODE: editing and signals follow the MODE bits and the SLC table.
+     */
+    TN_INPUT_MODE_LINEMODE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_input_mode tn_input_mode;
+#else
+typedef uint32_t tn_input_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the DO TIMING-MARK probe found out about kludge line mode.
+ */
+enum tn_kludge
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not probed.
+     */
+    TN_KLUDGE_UNKNOWN = 0,
+    /**
+     * Probe sent, no answer yet.
+     */
+    TN_KLUDGE_PROBING = 1,
+    /**
+     * The client can do kludge line mode.
+     */
+    TN_KLUDGE_CAPABLE = 2,
+    /**
+     * The client cannot: character mode only.
+     */
+    TN_KLUDGE_INCAPABLE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_kludge tn_kludge;
+#else
+typedef uint32_t tn_kludge;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A variable's type in NEW-ENVIRON / ENVIRON.
+ */
+enum tn_var_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * VAR: a well-known variable (USER, DISPLAY, ...).
+     */
+    TN_VAR_KIND_VAR = 0,
+    /**
+     * USERVAR: a user-defined variable.
+     */
+    TN_VAR_KIND_USERVAR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_var_kind tn_var_kind;
+#else
+typedef uint32_t tn_var_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -377,6 +623,77 @@ enum tn_event_kind
      * A protocol anomaly the session recovered from: `u.warning`.
      */
     TN_EVENT_KIND_WARNING = 6,
+    /**
+     * NAWS: the peer's window size, `u.window_size`.
+     */
+    TN_EVENT_KIND_WINDOW_SIZE = 7,
+    /**
+     * TERMINAL-TYPE: one answer of the client's cycle, `u.text` (printable ASCII, at most 40
+     * bytes; untrusted).
+     */
+    TN_EVENT_KIND_TERMINAL_TYPE = 8,
+    /**
+     * TERMINAL-SPEED: `u.terminal_speed`.
+     */
+    TN_EVENT_KIND_TERMINAL_SPEED = 9,
+    /**
+     * X-DISPLAY-LOCATION: `u.text` (untrusted).
+     */
+    TN_EVENT_KIND_X_DISPLAY = 10,
+    /**
+     * SEND-LOCATION: `u.text` (untrusted).
+     */
+    TN_EVENT_KIND_LOCATION = 11,
+    /**
+     * NEW-ENVIRON or ENVIRON: one variable, `u.environ` (untrusted: see `tn_session_user` and
+     * `tn_session_visit_child_environment`).
+     */
+    TN_EVENT_KIND_ENVIRON = 12,
+    /**
+     * CHARSET: both ends agreed on `u.text`.
+     */
+    TN_EVENT_KIND_CHARSET = 13,
+    /**
+     * CHARSET: our REQUEST was rejected (no payload).
+     */
+    TN_EVENT_KIND_CHARSET_REJECTED = 14,
+    /**
+     * REMOTE-FLOW-CONTROL: the server sent `u.flow_control` (`tn_lflow`).
+     */
+    TN_EVENT_KIND_FLOW_CONTROL = 15,
+    /**
+     * STATUS: the peer's report, `u.status`.
+     */
+    TN_EVENT_KIND_STATUS = 16,
+    /**
+     * LINEMODE: the MODE in effect changed, `u.linemode_mode` (`TN_MODE_*` bits).
+     */
+    TN_EVENT_KIND_LINEMODE_MODE = 17,
+    /**
+     * LINEMODE SLC: a special character changed, `u.slc`.
+     */
+    TN_EVENT_KIND_SLC = 18,
+    /**
+     * LINEMODE FORWARDMASK set or cleared, `u.forward_mask`.
+     */
+    TN_EVENT_KIND_FORWARD_MASK = 19,
+    /**
+     * TIMING-MARK: the peer answered our DO TIMING-MARK, `u.timing_mark`.
+     */
+    TN_EVENT_KIND_TIMING_MARK = 20,
+    /**
+     * How the client sends input changed, `u.input_mode` (`tn_input_mode`).
+     */
+    TN_EVENT_KIND_INPUT_MODE = 21,
+    /**
+     * SLC simulation: a received control character stands for an SLC function, `u.slc_function`
+     * (the byte is not delivered as data).
+     */
+    TN_EVENT_KIND_SLC_FUNCTION = 22,
+    /**
+     * The opening negotiation is complete, `u.settled`.
+     */
+    TN_EVENT_KIND_SETTLED = 23,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -489,6 +806,39 @@ enum tn_warning
 typedef enum tn_warning tn_warning;
 #else
 typedef uint32_t tn_warning;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A REMOTE-FLOW-CONTROL command (RFC 1372).
+ */
+enum tn_lflow
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Flow control off.
+     */
+    TN_LFLOW_OFF = 0,
+    /**
+     * Flow control on.
+     */
+    TN_LFLOW_ON = 1,
+    /**
+     * After XOFF, any character restarts output.
+     */
+    TN_LFLOW_RESTART_ANY = 2,
+    /**
+     * After XOFF, only XON restarts output.
+     */
+    TN_LFLOW_RESTART_XON = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_lflow tn_lflow;
+#else
+typedef uint32_t tn_lflow;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -627,6 +977,37 @@ typedef struct tn_bytes {
 } tn_bytes;
 
 /**
+ * One received environment variable, untrusted (see `tn_session_environ_at`).
+ */
+typedef struct tn_env_var {
+    /**
+     * VAR or USERVAR.
+     */
+    tn_var_kind kind;
+    /**
+     * The name as sent.
+     */
+    struct tn_bytes name;
+    /**
+     * The value as sent, when `has_value`.
+     */
+    struct tn_bytes value;
+    /**
+     * False when the peer sent the name without a value.
+     */
+    bool has_value;
+    /**
+     * True when it came through the old ENVIRON option.
+     */
+    bool old;
+} tn_env_var;
+
+/**
+ * Receives one variable of a child environment: name and value are valid during the call only.
+ */
+typedef void (*tn_env_visitor)(void *userdata, struct tn_str name, struct tn_str value);
+
+/**
  * `TN_EVENT_KIND_OPTION_CHANGED` and `TN_EVENT_KIND_OPTION_REFUSED`.
  */
 typedef struct tn_option_event {
@@ -695,6 +1076,143 @@ typedef struct tn_warning_event {
 } tn_warning_event;
 
 /**
+ * `TN_EVENT_KIND_WINDOW_SIZE`.
+ */
+typedef struct tn_window_size_event {
+    /**
+     * Columns (0: unknown).
+     */
+    uint16_t width;
+    /**
+     * Rows (0: unknown).
+     */
+    uint16_t height;
+} tn_window_size_event;
+
+/**
+ * `TN_EVENT_KIND_TERMINAL_SPEED`.
+ */
+typedef struct tn_terminal_speed_event {
+    /**
+     * Transmit speed, bits per second.
+     */
+    uint32_t transmit;
+    /**
+     * Receive speed, bits per second.
+     */
+    uint32_t receive;
+} tn_terminal_speed_event;
+
+/**
+ * `TN_EVENT_KIND_ENVIRON`: one variable, as sent (untrusted).
+ */
+typedef struct tn_environ_event {
+    /**
+     * VAR or USERVAR (`tn_var_kind`).
+     */
+    tn_var_kind kind;
+    /**
+     * The name.
+     */
+    struct tn_bytes name;
+    /**
+     * The value, when `has_value`.
+     */
+    struct tn_bytes value;
+    /**
+     * False when the peer sent the name without a value (undefined).
+     */
+    bool has_value;
+    /**
+     * True for an INFO (update), false for an IS.
+     */
+    bool info;
+    /**
+     * True when it came through the old ENVIRON option (RFC 1408).
+     */
+    bool old;
+} tn_environ_event;
+
+/**
+ * One item of a STATUS report.
+ */
+typedef struct tn_status_item {
+    /**
+     * `TN_CMD_WILL`, `TN_CMD_WONT`, `TN_CMD_DO`, `TN_CMD_DONT` for an option's state, or
+     * `TN_CMD_SB` for a subnegotiation state.
+     */
+    uint8_t verb;
+    /**
+     * The option.
+     */
+    uint8_t option;
+    /**
+     * For `TN_CMD_SB`: the subnegotiation payload; empty otherwise.
+     */
+    struct tn_bytes payload;
+} tn_status_item;
+
+/**
+ * `TN_EVENT_KIND_STATUS`.
+ */
+typedef struct tn_status_event {
+    /**
+     * The items, valid during the callback only.
+     */
+    const struct tn_status_item *items;
+    /**
+     * Number of items.
+     */
+    size_t count;
+} tn_status_event;
+
+/**
+ * `TN_EVENT_KIND_SLC`.
+ */
+typedef struct tn_slc_event {
+    /**
+     * The SLC function (`TN_SLC_*`).
+     */
+    uint8_t function;
+    /**
+     * Level (`TN_SLC_LEVEL_*` in the low two bits) and flush bits.
+     */
+    uint8_t flags;
+    /**
+     * The character.
+     */
+    uint8_t value;
+} tn_slc_event;
+
+/**
+ * `TN_EVENT_KIND_FORWARD_MASK`.
+ */
+typedef struct tn_forward_mask_event {
+    /**
+     * The mask (character `c` is bit `0x80 >> (c % 8)` of byte `c / 8`); empty when cleared.
+     */
+    struct tn_bytes mask;
+    /**
+     * False when the mask was cleared or refused.
+     */
+    bool active;
+} tn_forward_mask_event;
+
+/**
+ * `TN_EVENT_KIND_SLC_FUNCTION`.
+ */
+typedef struct tn_slc_function_event {
+    /**
+     * The SLC function it stands for (`TN_SLC_*`).
+     */
+    uint8_t function;
+    /**
+     * The byte received.
+     */
+    uint8_t byte;
+} tn_slc_function_event;
+
+/**
  * The payload of an event; read the member that `tn_event.kind` names.
  */
 typedef union tn_event_data {
@@ -722,6 +1240,59 @@ typedef union tn_event_data {
      * `TN_EVENT_KIND_WARNING`.
      */
     struct tn_warning_event warning;
+    /**
+     * `TN_EVENT_KIND_WINDOW_SIZE`.
+     */
+    struct tn_window_size_event window_size;
+    /**
+     * `TN_EVENT_KIND_TERMINAL_TYPE`, `TN_EVENT_KIND_X_DISPLAY`, `TN_EVENT_KIND_LOCATION`,
+     * `TN_EVENT_KIND_CHARSET`: the text, valid during the callback only.
+     */
+    struct tn_bytes text;
+    /**
+     * `TN_EVENT_KIND_TERMINAL_SPEED`.
+     */
+    struct tn_terminal_speed_event terminal_speed;
+    /**
+     * `TN_EVENT_KIND_ENVIRON`.
+     */
+    struct tn_environ_event environ;
+    /**
+     * `TN_EVENT_KIND_FLOW_CONTROL`.
+     */
+    tn_lflow flow_control;
+    /**
+     * `TN_EVENT_KIND_STATUS`.
+     */
+    struct tn_status_event status;
+    /**
+     * `TN_EVENT_KIND_LINEMODE_MODE`: `TN_MODE_*` bits.
+     */
+    uint8_t linemode_mode;
+    /**
+     * `TN_EVENT_KIND_SLC`.
+     */
+    struct tn_slc_event slc;
+    /**
+     * `TN_EVENT_KIND_FORWARD_MASK`.
+     */
+    struct tn_forward_mask_event forward_mask;
+    /**
+     * `TN_EVENT_KIND_TIMING_MARK`: true for WILL, false for WONT.
+     */
+    bool timing_mark;
+    /**
+     * `TN_EVENT_KIND_INPUT_MODE`.
+     */
+    tn_input_mode input_mode;
+    /**
+     * `TN_EVENT_KIND_SLC_FUNCTION`.
+     */
+    struct tn_slc_function_event slc_function;
+    /**
+     * `TN_EVENT_KIND_SETTLED`: true when the settle timeout, not the peer, ended the wait.
+     */
+    bool settled;
 } tn_event_data;
 
 /**
@@ -819,6 +1390,124 @@ tn_result tn_config_set_max_subnegotiation(struct tn_config *config, size_t limi
 tn_result tn_config_set_output_limit(struct tn_config *config, size_t limit);
 
 /**
+ * Replaces `*config` contents with a server plan that negotiates like BSD telnetd: DO TTYPE,
+ * TSPEED, XDISPLOC, NEW-ENVIRON, NAWS, LFLOW, LINEMODE; WILL ECHO, SGA, STATUS; accepts BINARY,
+ * EOR, CHARSET, ENVIRON, SNDLOC, LOGOUT and TIMING-MARK; NVT end-of-line handling. On success
+ * `*out` receives a new handle to free with `tn_config_free`.
+ */
+tn_result tn_config_new_server(struct tn_config **out);
+
+/**
+ * A client plan that negotiates like BSD telnet: WILL TTYPE, NAWS, TSPEED, LFLOW, LINEMODE,
+ * NEW-ENVIRON; DO SGA, STATUS; accepts ECHO, BINARY, EOR, CHARSET and TIMING-MARK. On success
+ * `*out` receives a new handle to free with `tn_config_free`.
+ */
+tn_result tn_config_new_client(struct tn_config **out);
+
+/**
+ * Sets how long to wait for the peer to answer the opening plan before reporting the
+ * negotiation settled anyway (default 4000 ms).
+ */
+tn_result tn_config_set_settle_timeout_ms(struct tn_config *config, uint32_t ms);
+
+/**
+ * Server: the most TERMINAL-TYPE SEND requests in one cycle (default 8, 1 to 64).
+ */
+tn_result tn_config_set_ttype_max(struct tn_config *config, uint32_t max);
+
+/**
+ * Server: adds a variable (`kind` a `tn_var_kind`, NUL-terminated `name`, at most 64 bytes; an
+ * empty name asks for every variable of that kind) to the NEW-ENVIRON SEND request. With none
+ * added, the request asks for everything.
+ */
+tn_result tn_config_add_environ_request(struct tn_config *config, uint32_t kind, const char *name);
+
+/**
+ * Server: adds a character set name (at most 64 bytes, no ';') to the CHARSET REQUEST offered
+ * once the option is on, in order of preference.
+ */
+tn_result tn_config_add_charset_offer(struct tn_config *config, const char *name);
+
+/**
+ * The character sets this end accepts from a peer's CHARSET REQUEST, in order of preference:
+ * the first call replaces the default ("UTF-8"), later calls append.
+ */
+tn_result tn_config_add_charset_accept(struct tn_config *config, const char *name);
+
+/**
+ * The encoding used in BINARY mode when CHARSET agreed on none (default "UTF-8").
+ */
+tn_result tn_config_set_default_encoding(struct tn_config *config, const char *name);
+
+/**
+ * Server: the LINEMODE MODE proposed when the client agrees to LINEMODE (`TN_MODE_*` bits,
+ * default EDIT | TRAPSIG).
+ */
+tn_result tn_config_set_linemode_mode(struct tn_config *config, uint8_t mode);
+
+/**
+ * Server: whether to probe with DO TIMING-MARK for kludge line mode when LINEMODE is refused
+ * (default true).
+ */
+tn_result tn_config_set_kludge_probe(struct tn_config *config, bool on);
+
+/**
+ * Outside real LINEMODE, report received control characters that stand for SLC functions as
+ * `TN_EVENT_KIND_SLC_FUNCTION` instead of data (default false).
+ */
+tn_result tn_config_set_slc_simulation(struct tn_config *config, bool on);
+
+/**
+ * Server: REMOTE-FLOW-CONTROL restarts output on any character after XOFF (default false).
+ */
+tn_result tn_config_set_lflow_restart_any(struct tn_config *config, bool on);
+
+/**
+ * Client: the terminal types to answer TERMINAL-TYPE SEND with, cycling, the last repeated.
+ * The first call replaces the default ("UNKNOWN"); names are printable ASCII, at most 40 bytes.
+ */
+tn_result tn_config_add_terminal_type(struct tn_config *config, const char *name);
+
+/**
+ * Client: the window size NAWS reports at first (default 80x24).
+ */
+tn_result tn_config_set_window_size(struct tn_config *config, uint16_t width, uint16_t height);
+
+/**
+ * Client: the terminal speeds TERMINAL-SPEED reports (default 38400, 38400).
+ */
+tn_result tn_config_set_terminal_speed(struct tn_config *config, uint32_t transmit, uint32_t receive);
+
+/**
+ * Client: the X display X-DISPLAY-LOCATION reports (printable ASCII, at most 256 bytes).
+ */
+tn_result tn_config_set_x_display(struct tn_config *config, const char *display);
+
+/**
+ * Client: the location SEND-LOCATION reports (printable, at most 256 bytes).
+ */
+tn_result tn_config_set_location(struct tn_config *config, const char *location);
+
+/**
+ * Client: adds a variable to the export list (`kind` a `tn_var_kind`; name at most 64 bytes,
+ * value at most 1024). NEW-ENVIRON and ENVIRON answers disclose these and nothing else, whatever
+ * the server asks for.
+ */
+tn_result tn_config_add_environ_export(struct tn_config *config, uint32_t kind, const char *name, const char *value);
+
+/**
+ * Client: accept a server's LINEMODE FORWARDMASK (default false: refused, as BSD telnet does).
+ */
+tn_result tn_config_set_forwardmask_accept(struct tn_config *config, bool on);
+
+/**
+ * Sets this end's terminal character for SLC `function` (`TN_SLC_*`), for example from the pty's
+ * or tty's termios `c_cc`: `value` is the character (`vdisable`, such as `_POSIX_VDISABLE`,
+ * means disabled) and `changeable` whether the peer may change it.
+ */
+tn_result tn_config_set_slc(struct tn_config *config, uint8_t function, uint8_t value, bool changeable, uint8_t vdisable);
+
+/**
  * The conventional name of an option ("NAWS", "TTYPE", ...); empty (`len` 0) for an unassigned
  * code. The text is static and not NUL-terminated.
  */
@@ -835,6 +1524,194 @@ struct tn_str tn_command_name(uint8_t command);
  * `TN_VERSION_STRING` to detect a header that does not match the library at run time.
  */
 const char *tn_version_cstr(void);
+
+/**
+ * The SLC function's name ("IP", "EC", ...); empty for an unknown code. Static, not
+ * NUL-terminated.
+ */
+struct tn_str tn_slc_name(uint8_t function);
+
+/**
+ * The settle state: true once the opening negotiation is complete (or timed out); false for
+ * NULL.
+ */
+bool tn_session_is_settled(const struct tn_session *session);
+
+/**
+ * How the client sends input, as negotiated (`tn_input_mode`); `TN_INPUT_MODE_LINE` for NULL.
+ */
+tn_input_mode tn_session_input_mode(const struct tn_session *session);
+
+/**
+ * What the DO TIMING-MARK probe found about kludge line mode (`tn_kludge`).
+ */
+tn_kludge tn_session_kludge(const struct tn_session *session);
+
+/**
+ * The terminal type to use (the second answer when the third was "MTTS n", else the first),
+ * as sent: printable ASCII, at most 40 bytes, not validated for use as TERM (see
+ * `tn_session_term`). `TN_RESULT_NOT_FOUND` before the client sent one. The bytes stay valid
+ * until the session is fed again or freed.
+ */
+tn_result tn_session_terminal_type(const struct tn_session *session, struct tn_bytes *out);
+
+/**
+ * The terminal type made safe for TERM: `[A-Za-z0-9._+-]`, 1 to 40 bytes, lower-cased (as BSD
+ * telnetd does), written NUL-terminated to `buf` (`cap` bytes; 41 is always enough).
+ * `TN_RESULT_NOT_FOUND` when the client sent none or none that is safe.
+ */
+tn_result tn_session_term(const struct tn_session *session, char *buf, size_t cap);
+
+/**
+ * The number of terminal types the client reported in the TTYPE cycle.
+ */
+size_t tn_session_terminal_type_count(const struct tn_session *session);
+
+/**
+ * The `index`-th terminal type of the cycle (0-based). `TN_RESULT_NOT_FOUND` past the end.
+ */
+tn_result tn_session_terminal_type_at(const struct tn_session *session, size_t index, struct tn_bytes *out);
+
+/**
+ * The MTTS capability bits, when the client's third terminal type was "MTTS n".
+ */
+tn_result tn_session_mtts(const struct tn_session *session, uint32_t *out);
+
+/**
+ * The peer's window size (NAWS). `TN_RESULT_NOT_FOUND` before it sent one.
+ */
+tn_result tn_session_window_size(const struct tn_session *session, uint16_t *width, uint16_t *height);
+
+/**
+ * The peer's terminal speeds (TERMINAL-SPEED). `TN_RESULT_NOT_FOUND` before it sent them.
+ */
+tn_result tn_session_terminal_speed(const struct tn_session *session, uint32_t *transmit, uint32_t *receive);
+
+/**
+ * The peer's X display (X-DISPLAY-LOCATION), untrusted. `TN_RESULT_NOT_FOUND` before it sent it.
+ */
+tn_result tn_session_x_display(const struct tn_session *session, struct tn_bytes *out);
+
+/**
+ * The character set both ends agreed on (CHARSET). `TN_RESULT_NOT_FOUND` when none.
+ */
+tn_result tn_session_charset(const struct tn_session *session, struct tn_bytes *out);
+
+/**
+ * The encoding of data in one direction (`TN_SIDE_LOCAL`: what we send, `TN_SIDE_REMOTE`: what we
+ * receive): the agreed character set or the default encoding when that direction is BINARY,
+ * "US-ASCII" otherwise.
+ */
+tn_result tn_session_encoding(const struct tn_session *session, uint32_t direction, struct tn_str *out);
+
+/**
+ * The number of environment variables the peer sent (at most 64 are kept).
+ */
+size_t tn_session_environ_count(const struct tn_session *session);
+
+/**
+ * The `index`-th variable the peer sent, raw and untrusted: never pass these to a child or a
+ * command line directly; use `tn_session_user` and `tn_session_visit_child_environment`. The
+ * bytes stay valid until the session is fed again or freed.
+ */
+tn_result tn_session_environ_at(const struct tn_session *session, size_t index, struct tn_env_var *out);
+
+/**
+ * The user name the peer sent (USER), only if it is safe to pass to a login program after `--`:
+ * 1 to 32 bytes of printable ASCII, not starting with '-', without whitespace, control bytes or
+ * '/' (CVE-2026-24061). `TN_RESULT_NOT_FOUND` otherwise. The text stays valid until the session
+ * is fed again or freed.
+ */
+tn_result tn_session_user(const struct tn_session *session, struct tn_str *out);
+
+/**
+ * Calls `visit` for each received variable that may go into a child's environment: its name is
+ * on the allowlist (`allowlist`, `count` NUL-terminated names, `PREFIX*` matching a prefix; NULL
+ * for the default: USER LOGNAME TERM DISPLAY LANG LC_* COLUMNS LINES COLORTERM EDITOR PAGER
+ * PRINTER POSIXLY_CORRECT XAUTHORITY), it is a valid variable name, and its value is UTF-8
+ * without control bytes (USER and LOGNAME must be valid user names). Everything else (LD_*,
+ * CREDENTIALS_DIRECTORY, TERMCAP, IFS, PATH, ...) is dropped. Returns the number visited in
+ * `*count_out` (if not NULL).
+ */
+tn_result tn_session_visit_child_environment(const struct tn_session *session, const char *const *allowlist, size_t count, tn_env_visitor visit, void *userdata, size_t *count_out);
+
+/**
+ * The flow control the server asked for (REMOTE-FLOW-CONTROL), as a client.
+ */
+tn_result tn_session_flow_control(const struct tn_session *session, bool *enabled, bool *restart_any);
+
+/**
+ * The LINEMODE MODE in effect (`TN_MODE_*` bits); 0 for NULL or outside LINEMODE.
+ */
+uint8_t tn_session_linemode(const struct tn_session *session);
+
+/**
+ * The current SLC entry for `function` (`TN_SLC_*`): level and flush bits, and the character.
+ * `TN_RESULT_NOT_FOUND` for a function outside the table.
+ */
+tn_result tn_session_slc(const struct tn_session *session, uint8_t function, uint8_t *flags, uint8_t *value);
+
+/**
+ * Client: changes the window size and, if NAWS is on, reports it to the server.
+ */
+tn_result tn_session_set_window_size(struct tn_session *session, uint16_t width, uint16_t height);
+
+/**
+ * Server: starts a new TERMINAL-TYPE cycle. `TN_RESULT_NOT_ENABLED` unless the client agreed to
+ * TTYPE.
+ */
+tn_result tn_session_request_terminal_type(struct tn_session *session);
+
+/**
+ * Offers character sets (CHARSET REQUEST): `count` NUL-terminated names, in order of
+ * preference. The answer arrives as `TN_EVENT_KIND_CHARSET` or `TN_EVENT_KIND_CHARSET_REJECTED`.
+ */
+tn_result tn_session_request_charset(struct tn_session *session, const char *const *names, size_t count);
+
+/**
+ * Server: sends a REMOTE-FLOW-CONTROL command (`tn_lflow`). `TN_RESULT_NOT_ENABLED` unless the
+ * client agreed to LFLOW.
+ */
+tn_result tn_session_send_lflow(struct tn_session *session, uint32_t command);
+
+/**
+ * Asks the peer for a STATUS report; it arrives as `TN_EVENT_KIND_STATUS`.
+ */
+tn_result tn_session_request_status(struct tn_session *session);
+
+/**
+ * Changes the LINEMODE MODE (`TN_MODE_EDIT`, `TN_MODE_TRAPSIG`, `TN_MODE_SOFT_TAB`,
+ * `TN_MODE_LIT_ECHO`): a server proposes it, a client asks for it.
+ */
+tn_result tn_session_set_linemode(struct tn_session *session, uint8_t mode);
+
+/**
+ * Server: sets the client's FORWARDMASK (`len` at most 32 bytes).
+ */
+tn_result tn_session_send_forwardmask(struct tn_session *session, const uint8_t *mask, size_t len);
+
+/**
+ * Server: line editing on or off as the program on the terminal wants (ICANON): in LINEMODE by
+ * the MODE EDIT bit, in kludge line mode by WONT/WILL SUPPRESS-GO-AHEAD.
+ */
+tn_result tn_session_set_line_editing(struct tn_session *session, bool on);
+
+/**
+ * Our terminal's character for SLC `function` changed (for example after `stty`): updates the
+ * table and, in LINEMODE, tells the peer.
+ */
+tn_result tn_session_set_slc(struct tn_session *session, uint8_t function, uint8_t value);
+
+/**
+ * Sends IAC DO TIMING-MARK; the answer arrives as `TN_EVENT_KIND_TIMING_MARK`.
+ */
+tn_result tn_session_send_timing_mark(struct tn_session *session);
+
+/**
+ * Marks the end of a prompt: IAC EOR when END-OF-RECORD is on, else IAC GA unless the peer
+ * suppressed go-ahead. `*sent` (if not NULL) tells whether anything was queued.
+ */
+tn_result tn_session_mark_prompt(struct tn_session *session, bool *sent);
 
 /**
  * A static, NUL-terminated English description of a result code. Never NULL; an unknown code
@@ -862,11 +1739,6 @@ void tn_session_free(struct tn_session *session);
 tn_result tn_session_set_callback(struct tn_session *session, tn_event_callback callback, void *userdata);
 
 /**
- * Queues the opening plan of the configuration (a request for each option it lists).
- */
-tn_result tn_session_start(struct tn_session *session);
-
-/**
  * Parses `len` bytes at `data` received from the peer, calling the callback for each event
  * before returning. Protocol replies are queued as the input is parsed.
  *
@@ -877,6 +1749,25 @@ tn_result tn_session_start(struct tn_session *session);
  * `data` may be NULL when `len` is 0; it is not kept after the call.
  */
 tn_result tn_session_feed(struct tn_session *session, const uint8_t *data, size_t len, size_t *consumed);
+
+/**
+ * Queues the opening plan of the configuration and starts the settle clock. Events it causes
+ * (`TN_EVENT_KIND_SETTLED` at once for an empty plan) go to the callback before it returns.
+ * Calling it again does nothing.
+ */
+tn_result tn_session_start(struct tn_session *session);
+
+/**
+ * Milliseconds until the session needs `tn_session_on_timeout` (the settle deadline while the
+ * opening negotiation is not settled), 0 if it is due, -1 when no timer is pending or for NULL.
+ */
+int64_t tn_session_timeout_ms(const struct tn_session *session);
+
+/**
+ * Handles timers that are due now (see `tn_session_timeout_ms`): past the settle deadline the
+ * negotiation is reported settled with `timed_out` set. Safe to call at any time.
+ */
+tn_result tn_session_on_timeout(struct tn_session *session);
 
 /**
  * Queues `len` bytes of application data (255 doubled; NVT end-of-line translation when the
@@ -980,6 +1871,22 @@ tn_result tn_session_set_eol(struct tn_session *session, uint32_t input, uint32_
  * Bytes of memory the session uses: its fixed size plus the buffers it holds now.
  */
 size_t tn_session_memory_size(const struct tn_session *session);
+
+/**
+ * Translates CP437 (IBM PC, BBS ANSI art) to UTF-8. Every byte becomes one character (at most 3
+ * bytes of UTF-8; `cap >= 3 * len` always suffices). NUL, BEL, BS, TAB, LF, CR and ESC pass
+ * through so escape sequences and line ends keep working; the other control bytes become their
+ * CP437 glyphs. Converts as much as fits: `*consumed` (input used) and `*written` (output
+ * produced) are set in every case, and the result is `TN_RESULT_TOO_LONG` when not everything
+ * fit. Stateless: chunks can be converted independently.
+ */
+tn_result tn_cp437_to_utf8(const uint8_t *input, size_t len, uint8_t *out, size_t cap, size_t *consumed, size_t *written);
+
+/**
+ * Translates Latin-1 (ISO-8859-1) to UTF-8, like `tn_cp437_to_utf8` (at most 2 bytes per input
+ * byte).
+ */
+tn_result tn_latin1_to_utf8(const uint8_t *input, size_t len, uint8_t *out, size_t cap, size_t *consumed, size_t *written);
 
 #ifdef __cplusplus
 }  // extern "C"

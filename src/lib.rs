@@ -10,9 +10,11 @@ pub mod proto;
 
 pub mod engine;
 
+pub mod text;
+
 pub mod ffi;
 
 pub use proto::{
-    Chunk, Command, Config, Eol, EolMode, Error, Event, OptionState, QState, Role, Session, Side,
-    Verb, Warning,
+    Chunk, Command, Config, Eol, EolMode, Error, Event, InputMode, OptionState, QState, Role,
+    Session, Side, Verb, Warning,
 };

@@ -13,6 +13,15 @@
 //! request: NAME local, ...                 negotiate() before the input
 //! max-sb: N                                subnegotiation limit
 //! urgent: yes                              input_urgent() before the input
+//! preset: server | client                  Config::server() / Config::client() (before the rest)
+//! start: yes                               start() first: its output is part of `output:`
+//! ttypes: xterm, vt100                     client: terminal types to answer with
+//! export: VAR USER=alice, USERVAR X=1      client: the environment it may disclose
+//! environ-request: VAR USER, USERVAR X     server: the variables NEW-ENVIRON SEND asks for
+//! charset-offer: UTF-8, CP437              server: the CHARSET REQUEST list
+//! charset-accept: UTF-8                    the names this end accepts
+//! display: host:0 / location: text / speed: 9600,4800 / window: 100x40
+//! slc-simulation: yes / forwardmask-accept: yes / kludge-probe: no / linemode-mode: 3
 //! input:
 //! ff fb 00   # hex bytes
 //! events:
@@ -28,13 +37,16 @@ mod common;
 
 use common::{feed_chunks, hex, render, session};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 use telnet_rs::proto::consts::option_name;
+use telnet_rs::proto::wire::VarKind;
 use telnet_rs::{Config, EolMode, Role, Side};
 
 struct Case {
     config: Config,
     requests: Vec<(u8, Side)>,
     urgent: bool,
+    start: bool,
     input: Vec<u8>,
     events: String,
     output: Vec<u8>,
@@ -78,10 +90,33 @@ fn parse_hex(text: &str) -> Vec<u8> {
     out
 }
 
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+fn kind(k: &str) -> VarKind {
+    match k {
+        "VAR" => VarKind::Var,
+        "USERVAR" => VarKind::UserVar,
+        other => panic!("bad variable kind {other}"),
+    }
+}
+
+fn pair<T: std::str::FromStr>(v: &str, sep: char) -> (T, T) {
+    let (a, b) = v.split_once(sep).expect("a pair");
+    let parse = |x: &str| x.trim().parse::<T>().ok().expect("a number");
+    (parse(a), parse(b))
+}
+
 fn parse(text: &str) -> Case {
     let mut config = Config::new(Role::Server);
     let mut requests = vec![];
     let mut urgent = false;
+    let mut start = false;
     let mut section = "";
     let (mut input, mut events, mut output) = (String::new(), String::new(), String::new());
     let mut head = String::new();
@@ -148,6 +183,44 @@ fn parse(text: &str) -> Case {
                     "request" => requests = parse_sides(value),
                     "max-sb" => config.max_subnegotiation = value.parse().unwrap(),
                     "urgent" => urgent = value == "yes",
+                    "preset" => {
+                        config = match value {
+                            "server" => Config::server(),
+                            "client" => Config::client(),
+                            v => panic!("bad preset {v}"),
+                        }
+                    }
+                    "start" => start = value == "yes",
+                    "ttypes" => config.terminal_types = list(value),
+                    "export" => {
+                        config.environ_export = list(value)
+                            .iter()
+                            .map(|item| {
+                                let (k, rest) = item.split_once(' ').expect("KIND NAME=VALUE");
+                                let (n, v) = rest.split_once('=').expect("NAME=VALUE");
+                                (kind(k), n.to_string(), v.to_string())
+                            })
+                            .collect()
+                    }
+                    "environ-request" => {
+                        config.environ_request = list(value)
+                            .iter()
+                            .map(|item| {
+                                let (k, n) = item.split_once(' ').unwrap_or((item, ""));
+                                (kind(k), n.to_string())
+                            })
+                            .collect()
+                    }
+                    "charset-offer" => config.charset_offer = list(value),
+                    "charset-accept" => config.charset_accept = list(value),
+                    "display" => config.x_display = Some(value.to_string()),
+                    "location" => config.location = Some(value.to_string()),
+                    "speed" => config.terminal_speed = pair(value, ','),
+                    "window" => config.window_size = pair(value, 'x'),
+                    "slc-simulation" => config.slc_simulation = value == "yes",
+                    "forwardmask-accept" => config.forwardmask_accept = value == "yes",
+                    "kludge-probe" => config.kludge_probe = value == "yes",
+                    "linemode-mode" => config.linemode_mode = value.parse().unwrap(),
                     k => panic!("unknown key {k}"),
                 }
             }
@@ -157,6 +230,7 @@ fn parse(text: &str) -> Case {
         config,
         requests,
         urgent,
+        start,
         input: parse_hex(&input),
         events: events.trim_end().to_string(),
         output: parse_hex(&output),
@@ -172,10 +246,21 @@ fn run(case: &Case, chunks: &[&[u8]]) -> (String, Vec<u8>) {
     }
     let mut pre = vec![];
     s.drain_output_into(&mut pre);
+    let mut start_events = vec![];
+    let mut out = vec![];
+    if case.start {
+        s.start(Instant::now(), |_, ev| {
+            start_events.push(common::describe(ev))
+        });
+        s.drain_output_into(&mut out);
+    }
     if case.urgent {
         s.input_urgent();
     }
-    let (evs, out) = feed_chunks(&mut s, chunks);
+    let (evs, replies) = feed_chunks(&mut s, chunks);
+    out.extend_from_slice(&replies);
+    start_events.extend(evs);
+    let evs = common::normalize(start_events);
     (render(&evs).trim_end().to_string(), out)
 }
 

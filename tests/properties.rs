@@ -112,23 +112,23 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
-/// A sender and a receiver with TTYPE enabled from sender (local) to receiver (remote).
+/// A sender and a receiver with GMCP enabled from sender (local) to receiver (remote).
 fn linked(eol: EolMode) -> (telnet_rs::Session, telnet_rs::Session) {
     let mut a = Config::new(Role::Client);
     a.output_eol = eol;
     a.output_limit = 1 << 20;
     let mut b = Config::new(Role::Server);
     b.input_eol = eol;
-    b.allow(opt::TTYPE, Side::Remote);
+    b.allow(opt::GMCP, Side::Remote);
     let (mut a, mut b) = (session(&a), session(&b));
-    a.negotiate(opt::TTYPE, Side::Local, true).unwrap();
+    a.negotiate(opt::GMCP, Side::Local, true).unwrap();
     let mut wire = vec![];
     a.drain_output_into(&mut wire);
     feed_chunks(&mut b, &[&wire]);
     let mut back = vec![];
     b.drain_output_into(&mut back);
     feed_chunks(&mut a, &[&back]);
-    assert!(b.is_enabled(opt::TTYPE, Side::Remote));
+    assert!(b.is_enabled(opt::GMCP, Side::Remote));
     (a, b)
 }
 
@@ -142,7 +142,7 @@ fn expected(actions: &[Action], nvt: bool) -> Vec<Ev> {
                 evs.push(describe(&Event::Command(Command::from_byte(*c).unwrap())))
             }
             Action::Subneg(p) => evs.push(describe(&Event::Subnegotiation {
-                option: opt::TTYPE,
+                option: opt::GMCP,
                 payload: p,
             })),
         }
@@ -195,7 +195,7 @@ proptest! {
             match act {
                 Action::Data(d) => { prop_assert_eq!(a.send(d).unwrap(), d.len()); }
                 Action::Command(c) => a.send_command(Command::from_byte(*c).unwrap()).unwrap(),
-                Action::Subneg(p) => a.send_subnegotiation(opt::TTYPE, p).unwrap(),
+                Action::Subneg(p) => a.send_subnegotiation(opt::GMCP, p).unwrap(),
             }
         }
         let mut wire = vec![];
@@ -213,7 +213,7 @@ proptest! {
             match act {
                 Action::Data(d) => { a.send(d).unwrap(); }
                 Action::Command(c) => a.send_command(Command::from_byte(*c).unwrap()).unwrap(),
-                Action::Subneg(p) => a.send_subnegotiation(opt::TTYPE, p).unwrap(),
+                Action::Subneg(p) => a.send_subnegotiation(opt::GMCP, p).unwrap(),
             }
         }
         // Part of the queue has been written already when the application aborts output.

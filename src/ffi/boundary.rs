@@ -23,6 +23,24 @@ impl PanicValue for bool {
     }
 }
 
+impl PanicValue for i64 {
+    fn panic_value() -> Self {
+        -1
+    }
+}
+
+impl PanicValue for u8 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
+impl PanicValue for u32 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
 impl PanicValue for usize {
     fn panic_value() -> Self {
         0
@@ -59,4 +77,16 @@ pub(crate) fn slice_from<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
     // SAFETY: the caller promises `len` readable bytes at `ptr` for the call (documented on every
     // function that takes a buffer).
     Some(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+impl PanicValue for super::types::tn_input_mode {
+    fn panic_value() -> Self {
+        super::types::tn_input_mode::Line
+    }
+}
+
+impl PanicValue for super::types::tn_kludge {
+    fn panic_value() -> Self {
+        super::types::tn_kludge::Unknown
+    }
 }

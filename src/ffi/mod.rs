@@ -44,6 +44,8 @@ macro_rules! try_slice {
 pub(crate) mod boundary;
 pub mod config;
 pub mod names;
+pub mod options;
 pub mod result;
 pub mod session;
+pub mod text;
 pub mod types;

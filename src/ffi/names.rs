@@ -124,3 +124,74 @@ pub extern "C" fn tn_command_name(command: u8) -> tn_str {
 pub extern "C" fn tn_version_cstr() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
+
+/// LINEMODE MODE bit: the client edits lines locally.
+pub const TN_MODE_EDIT: u8 = 0x01;
+/// LINEMODE MODE bit: the client traps signals and sends IP, SUSP, ABORT, ... instead.
+pub const TN_MODE_TRAPSIG: u8 = 0x02;
+/// LINEMODE MODE bit: this MODE acknowledges another.
+pub const TN_MODE_ACK: u8 = 0x04;
+/// LINEMODE MODE bit: the client expands tabs.
+pub const TN_MODE_SOFT_TAB: u8 = 0x08;
+/// LINEMODE MODE bit: the client echoes control characters literally.
+pub const TN_MODE_LIT_ECHO: u8 = 0x10;
+
+/// SLC function: Synch.
+pub const TN_SLC_SYNCH: u8 = 1;
+/// SLC function: Break.
+pub const TN_SLC_BRK: u8 = 2;
+/// SLC function: Interrupt Process.
+pub const TN_SLC_IP: u8 = 3;
+/// SLC function: Abort Output.
+pub const TN_SLC_AO: u8 = 4;
+/// SLC function: Are You There.
+pub const TN_SLC_AYT: u8 = 5;
+/// SLC function: End of Record.
+pub const TN_SLC_EOR: u8 = 6;
+/// SLC function: Abort.
+pub const TN_SLC_ABORT: u8 = 7;
+/// SLC function: End of File.
+pub const TN_SLC_EOF: u8 = 8;
+/// SLC function: Suspend.
+pub const TN_SLC_SUSP: u8 = 9;
+/// SLC function: Erase Character.
+pub const TN_SLC_EC: u8 = 10;
+/// SLC function: Erase Line.
+pub const TN_SLC_EL: u8 = 11;
+/// SLC function: Erase Word.
+pub const TN_SLC_EW: u8 = 12;
+/// SLC function: Reprint Line.
+pub const TN_SLC_RP: u8 = 13;
+/// SLC function: Literal Next.
+pub const TN_SLC_LNEXT: u8 = 14;
+/// SLC function: Start Output.
+pub const TN_SLC_XON: u8 = 15;
+/// SLC function: Stop Output.
+pub const TN_SLC_XOFF: u8 = 16;
+/// SLC function: Forwarding character 1.
+pub const TN_SLC_FORW1: u8 = 17;
+/// SLC function: Forwarding character 2.
+pub const TN_SLC_FORW2: u8 = 18;
+/// SLC level mask of an entry's flags.
+pub const TN_SLC_LEVEL_MASK: u8 = 0x03;
+/// SLC level: not supported.
+pub const TN_SLC_LEVEL_NOSUPPORT: u8 = 0;
+/// SLC level: supported, cannot be changed.
+pub const TN_SLC_LEVEL_CANTCHANGE: u8 = 1;
+/// SLC level: supported and changeable.
+pub const TN_SLC_LEVEL_VALUE: u8 = 2;
+/// SLC level: use the default.
+pub const TN_SLC_LEVEL_DEFAULT: u8 = 3;
+/// SLC flag: flush input when the function is used.
+pub const TN_SLC_FLUSHIN: u8 = 0x40;
+/// SLC flag: flush output when the function is used.
+pub const TN_SLC_FLUSHOUT: u8 = 0x20;
+
+/// The SLC function's name ("IP", "EC", ...); empty for an unknown code. Static, not
+/// NUL-terminated.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_slc_name(function: u8) -> tn_str {
+    ffi_panic_boundary! {
+        crate::proto::slc::func_name(function).map_or(tn_str::EMPTY, tn_str::from_static)
+    }
+}

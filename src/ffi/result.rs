@@ -30,6 +30,11 @@ pub enum tn_result {
     Io = 7,
     /// The byte cannot be sent as a two-byte command (it is SE, SB, a negotiation verb or IAC).
     InvalidCommand = 8,
+    /// The call needs an option that is not in effect (for example `tn_session_send_lflow` before
+    /// the client agreed to LFLOW).
+    NotEnabled = 9,
+    /// The value asked for is not known (the peer has not sent it, or it failed validation).
+    NotFound = 10,
 }
 
 impl From<Error> for tn_result {
@@ -39,6 +44,8 @@ impl From<Error> for tn_result {
             Error::Reentrant => tn_result::Reentrant,
             Error::InvalidCommand(_) => tn_result::InvalidCommand,
             Error::TooLong { .. } => tn_result::TooLong,
+            Error::NotEnabled(_) => tn_result::NotEnabled,
+            Error::InvalidArgument => tn_result::InvalidArgument,
         }
     }
 }
@@ -55,6 +62,8 @@ impl tn_result {
             tn_result::TooLong => "payload longer than the configured limit\0",
             tn_result::Io => "an operating system call failed (see errno)\0",
             tn_result::InvalidCommand => "byte cannot be sent as a two-byte command\0",
+            tn_result::NotEnabled => "the option this needs is not enabled\0",
+            tn_result::NotFound => "no such value (not sent by the peer, or not valid)\0",
         }
     }
 }
@@ -73,6 +82,8 @@ pub extern "C" fn tn_result_cstr(result: u32) -> *const c_char {
         tn_result::TooLong,
         tn_result::Io,
         tn_result::InvalidCommand,
+        tn_result::NotEnabled,
+        tn_result::NotFound,
     ];
     let msg = known
         .iter()

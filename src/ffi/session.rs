@@ -2,12 +2,15 @@
 
 use super::config::{config_ref, tn_config};
 use super::result::tn_result;
-use super::types::{eol_mode_from, event_to, q_state_to, side_from, tn_event, tn_option_state};
+use super::types::{
+    EventScratch, eol_mode_from, event_to, q_state_to, side_from, tn_event, tn_option_state,
+};
 use crate::engine::{Flushed, flush_to_fd};
-use crate::proto::{Command, Session};
+use crate::proto::{Command, Event, Session};
 use std::cell::Cell;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// One Telnet connection: parser, option negotiation and output queue, without I/O.
 ///
@@ -55,6 +58,16 @@ unsafe fn session_of<'a>(h: *mut Handle) -> &'a mut Session {
         unsafe { &mut (*h).session }
     } else {
         unsafe { &mut *active }
+    }
+}
+
+/// The session behind a handle, `None` for NULL (for the option functions).
+pub(crate) fn session_mut<'a>(p: *mut tn_session) -> Option<&'a mut Session> {
+    if p.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL handles come from tn_session_new (documented contract).
+        Some(unsafe { session_of(handle(p)) })
     }
 }
 
@@ -148,13 +161,61 @@ pub extern "C" fn tn_session_set_callback(
     }
 }
 
-/// Queues the opening plan of the configuration (a request for each option it lists).
-#[unsafe(no_mangle)]
-pub extern "C" fn tn_session_start(session: *mut tn_session) -> tn_result {
-    ffi_panic_boundary! {
-        try_session!(session).start();
-        tn_result::Ok
+/// Runs `f` on the session with a handler that forwards events to the C callback. Calls made from
+/// inside the callback reach the session through `active`, the borrow `f` lent to the handler.
+///
+/// # Safety
+/// `h` is a valid handle and no callback of this session is running.
+unsafe fn with_callback<R>(
+    h: *mut Handle,
+    f: impl FnOnce(&mut Session, &mut dyn FnMut(&mut Session, &Event<'_>)) -> R,
+) -> R {
+    // SAFETY: per the contract; `callback`, `userdata`, `active` and `free_requested` are fields
+    // apart from `session`, so reading them never touches the session borrow.
+    let (callback, userdata) = unsafe { ((*h).callback, (*h).userdata) };
+    let s = unsafe { &mut (*h).session };
+    let mut handler = |s: &mut Session, ev: &Event<'_>| {
+        let Some(cb) = callback else { return };
+        if unsafe { (*h).free_requested.get() } {
+            return;
+        }
+        let mut scratch = EventScratch::default();
+        let Some(cev) = event_to(ev, &mut scratch) else {
+            return;
+        };
+        let prev = unsafe { (*h).active.replace(s as *mut Session) };
+        // SAFETY: calling the C callback with pointers valid for the call.
+        unsafe { cb(userdata, h.cast(), &cev) };
+        unsafe { (*h).active.set(prev) };
+    };
+    f(s, &mut handler)
+}
+
+/// Releases the handle if the callback asked for it; returns true when it did.
+///
+/// # Safety
+/// `h` is valid and no callback is running.
+unsafe fn finish_deferred_free(h: *mut Handle) -> bool {
+    if unsafe { (*h).free_requested.get() } {
+        drop(unsafe { Box::from_raw(h) });
+        true
+    } else {
+        false
     }
+}
+
+macro_rules! try_idle_handle {
+    ($p:expr) => {{
+        if $p.is_null() {
+            return tn_result::NullParameter;
+        }
+        let h = handle($p);
+        // SAFETY: the handle is valid (contract); `active` tells whether a callback is running.
+        if unsafe { !(*h).active.get().is_null() } {
+            return tn_result::Reentrant;
+        }
+        h
+    }};
 }
 
 /// Parses `len` bytes at `data` received from the peer, calling the callback for each event
@@ -173,35 +234,12 @@ pub extern "C" fn tn_session_feed(
     consumed: *mut usize,
 ) -> tn_result {
     ffi_panic_boundary! {
-        if session.is_null() {
-            return tn_result::NullParameter;
-        }
+        let h = try_idle_handle!(session);
         let input = try_slice!(data, len);
-        let h = handle(session);
-        // SAFETY: the handle is valid (contract); `active` tells whether a callback is running.
-        unsafe {
-            if !(*h).active.get().is_null() {
-                return tn_result::Reentrant;
-            }
-        }
-        let (callback, userdata) = unsafe { ((*h).callback, (*h).userdata) };
         // SAFETY: no callback is running, so nothing else borrows the session.
-        let s = unsafe { &mut (*h).session };
-        let result = s.feed(input, |s, ev| {
-            let Some(cb) = callback else { return };
-            // SAFETY: `active` and `free_requested` are fields apart from `session`.
-            if unsafe { (*h).free_requested.get() } {
-                return;
-            }
-            let Some(cev) = event_to(ev) else { return };
-            let prev = unsafe { (*h).active.replace(s as *mut Session) };
-            // SAFETY: calling the C callback with pointers valid for the call.
-            unsafe { cb(userdata, h.cast(), &cev) };
-            unsafe { (*h).active.set(prev) };
-        });
+        let result = unsafe { with_callback(h, |s, handler| s.feed(input, handler)) };
         // SAFETY: the feed is over; the handle is ours again.
-        if unsafe { (*h).free_requested.get() } {
-            drop(unsafe { Box::from_raw(h) });
+        if unsafe { finish_deferred_free(h) } {
             if let Some(c) = unsafe { consumed.as_mut() } {
                 *c = len;
             }
@@ -216,6 +254,57 @@ pub extern "C" fn tn_session_feed(
             }
             Err(e) => e.into(),
         }
+    }
+}
+
+/// Queues the opening plan of the configuration and starts the settle clock. Events it causes
+/// (`TN_EVENT_KIND_SETTLED` at once for an empty plan) go to the callback before it returns.
+/// Calling it again does nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_start(session: *mut tn_session) -> tn_result {
+    ffi_panic_boundary! {
+        let h = try_idle_handle!(session);
+        // SAFETY: no callback is running.
+        unsafe {
+            with_callback(h, |s, handler| s.start(Instant::now(), handler));
+            finish_deferred_free(h);
+        }
+        tn_result::Ok
+    }
+}
+
+/// Milliseconds until the session needs `tn_session_on_timeout` (the settle deadline while the
+/// opening negotiation is not settled), 0 if it is due, -1 when no timer is pending or for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_timeout_ms(session: *const tn_session) -> i64 {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return -1;
+        }
+        // SAFETY: non-NULL handles come from tn_session_new.
+        let s = unsafe { session_of(handle(session)) };
+        match s.next_timeout() {
+            None => -1,
+            Some(t) => {
+                let left = t.saturating_duration_since(Instant::now());
+                i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX)
+            }
+        }
+    }
+}
+
+/// Handles timers that are due now (see `tn_session_timeout_ms`): past the settle deadline the
+/// negotiation is reported settled with `timed_out` set. Safe to call at any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_on_timeout(session: *mut tn_session) -> tn_result {
+    ffi_panic_boundary! {
+        let h = try_idle_handle!(session);
+        // SAFETY: no callback is running.
+        unsafe {
+            with_callback(h, |s, handler| s.on_timeout(Instant::now(), handler));
+            finish_deferred_free(h);
+        }
+        tn_result::Ok
     }
 }
 

@@ -19,6 +19,12 @@ pub enum Error {
     /// The byte is not a two-byte command (it is SE, SB, a negotiation verb or IAC).
     #[error("byte {0} cannot be sent as a two-byte command")]
     InvalidCommand(u8),
+    /// The call needs an option that is not in effect (the option code).
+    #[error("option {0} is not enabled")]
+    NotEnabled(u8),
+    /// An argument is out of its documented range.
+    #[error("an argument is out of range")]
+    InvalidArgument,
     /// A subnegotiation payload longer than the session's subnegotiation limit.
     #[error("a subnegotiation payload of {len} bytes exceeds the limit of {limit}")]
     TooLong {

@@ -1,6 +1,7 @@
 //! What a session reports to the application while it feeds input.
 
 use super::consts::{self, command_name, option_name};
+use super::wire::{Lflow, StatusItem, VarKind};
 use std::fmt;
 
 /// Which end of the connection performs an option.
@@ -334,4 +335,107 @@ pub enum Event<'a> {
     },
     /// A protocol anomaly the session recovered from.
     Warning(Warning),
+
+    // ----- typed option events -----
+    /// NAWS (RFC 1073): the peer's window size; 0 means unknown on that axis.
+    WindowSize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// TERMINAL-TYPE (RFC 1091): one answer to SEND (a server cycles through the client's list).
+    TerminalType {
+        /// The name as sent (printable ASCII, at most 40 bytes).
+        name: &'a [u8],
+    },
+    /// TERMINAL-SPEED (RFC 1079).
+    TerminalSpeed {
+        /// Transmit speed in bits per second.
+        transmit: u32,
+        /// Receive speed in bits per second.
+        receive: u32,
+    },
+    /// X-DISPLAY-LOCATION (RFC 1096).
+    XDisplay {
+        /// The display, such as "host:0.0".
+        display: &'a [u8],
+    },
+    /// SEND-LOCATION (RFC 779).
+    Location {
+        /// The location text.
+        location: &'a [u8],
+    },
+    /// NEW-ENVIRON (RFC 1572) or ENVIRON (RFC 1408): one variable of an IS or INFO list.
+    /// The bytes are untrusted: see [`Session::user`](super::Session::user) and
+    /// [`Session::child_environment`](super::Session::child_environment).
+    Environ {
+        /// VAR or USERVAR.
+        kind: VarKind,
+        /// The name.
+        name: &'a [u8],
+        /// The value, `None` when the peer sent the name alone (undefined).
+        value: Option<&'a [u8]>,
+        /// Whether it came in an INFO (an update) rather than an IS.
+        info: bool,
+        /// Whether it came through the old ENVIRON option.
+        old: bool,
+    },
+    /// CHARSET (RFC 2066): both ends agreed on a character set.
+    Charset {
+        /// The name, as the side that offered it spelled it.
+        name: &'a [u8],
+    },
+    /// CHARSET: our REQUEST was rejected.
+    CharsetRejected,
+    /// REMOTE-FLOW-CONTROL (RFC 1372): the server changed flow control.
+    FlowControl(Lflow),
+    /// STATUS (RFC 859): the peer's report of the option state.
+    Status {
+        /// The items of the report.
+        items: &'a [StatusItem],
+    },
+    /// LINEMODE (RFC 1184): the MODE in effect changed (`wire::MODE_*` bits, without ACK).
+    LinemodeMode {
+        /// The mode bits.
+        mode: u8,
+    },
+    /// LINEMODE SLC: a special character changed (function, level and flags, value).
+    Slc {
+        /// The SLC function (`slc::func::*`).
+        function: u8,
+        /// Level and flush bits.
+        flags: u8,
+        /// The character.
+        value: u8,
+    },
+    /// LINEMODE FORWARDMASK: the server set (`active`) or cleared the forward mask.
+    ForwardMask {
+        /// The mask: bit `0x80 >> (c % 8)` of byte `c / 8` set for character `c`.
+        mask: &'a [u8],
+        /// False when the server cancelled it (DONT FORWARDMASK) or the client refused it.
+        active: bool,
+    },
+    /// TIMING-MARK (RFC 860): the peer answered a DO TIMING-MARK we sent.
+    TimingMark {
+        /// WILL (true) or WONT (false).
+        answered: bool,
+    },
+    /// How the client sends input changed (see [`InputMode`](super::InputMode)).
+    InputMode(super::InputMode),
+    /// Outside real LINEMODE, with SLC simulation on: a received control character stands for an
+    /// SLC function (^C for IP, DEL or ^H for EC, ...). It is reported instead of being data.
+    SlcFunction {
+        /// The SLC function (`slc::func::*`).
+        function: u8,
+        /// The byte received.
+        byte: u8,
+    },
+    /// The opening negotiation is complete: every request was answered (or the settle timeout
+    /// passed). A daemon waits for this before starting a login, so it knows TERM, the window size
+    /// and the environment.
+    Settled {
+        /// True when the timeout, not the peer, ended the wait.
+        timed_out: bool,
+    },
 }

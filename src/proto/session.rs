@@ -1,117 +1,15 @@
 //! A Telnet session: the parser, the option table and the output queue behind one API.
 
+use super::config::{Config, EolMode, Role, side_bit};
 use super::consts::{DM, IAC, SB, SE, opt};
 use super::error::Error;
 use super::escape::{escape_iac, escape_nvt};
 use super::event::{Command, Event, Side, Verb};
+use super::options::Options;
 use super::output::{Chunk, FrameKind, OutputQueue};
-use super::parser::{DEFAULT_MAX_SUBNEGOTIATION, Parser, Sink, Token};
-use super::qmethod::{ALLOW_LOCAL, ALLOW_REMOTE, Negotiation, OptionState};
+use super::parser::{Parser, Sink, Token};
+use super::qmethod::{Negotiation, OptionState};
 use std::sync::Arc;
-
-/// Which end of the connection a session is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Role {
-    /// Accepted the connection (a daemon, a MUD or BBS server).
-    #[default]
-    Server,
-    /// Opened the connection.
-    Client,
-}
-
-/// How end-of-line sequences are handled in one direction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum EolMode {
-    /// Bytes pass as they are (only IAC is escaped or unescaped).
-    #[default]
-    Raw,
-    /// NVT rules while that direction is not BINARY (RFC 854). On input, each CR LF, CR NUL, bare
-    /// CR and bare LF is taken out of the data and reported as [`Event::Eol`]. On output, CR LF is
-    /// kept, any other CR becomes CR NUL and a bare LF becomes CR LF. In BINARY mode (RFC 856)
-    /// bytes pass as they are.
-    Nvt,
-}
-
-/// The default output limit: 256 KiB.
-pub const DEFAULT_OUTPUT_LIMIT: usize = 256 * 1024;
-
-/// How a session starts. Shared by every session made from it.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Which end this is.
-    pub role: Role,
-    /// End-of-line handling of received data.
-    pub input_eol: EolMode,
-    /// End-of-line handling of sent data.
-    pub output_eol: EolMode,
-    /// Longest subnegotiation payload kept (default 64 KiB); a longer one is dropped with a warning.
-    pub max_subnegotiation: usize,
-    /// Queued output in bytes above which [`Session::send`] stops accepting data (default 256 KiB).
-    pub output_limit: usize,
-    policy: Box<[u8; 256]>,
-    plan: Vec<(u8, Side)>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config::new(Role::Server)
-    }
-}
-
-impl Config {
-    /// A configuration that allows no option on either side and requests nothing.
-    pub fn new(role: Role) -> Config {
-        Config {
-            role,
-            input_eol: EolMode::Raw,
-            output_eol: EolMode::Raw,
-            max_subnegotiation: DEFAULT_MAX_SUBNEGOTIATION,
-            output_limit: DEFAULT_OUTPUT_LIMIT,
-            policy: Box::new([0; 256]),
-            plan: Vec::new(),
-        }
-    }
-
-    /// Lets `side` enable `option` when the peer asks (or offers). Everything not allowed is
-    /// refused automatically.
-    pub fn allow(&mut self, option: u8, side: Side) -> &mut Config {
-        self.policy[option as usize] |= side_bit(side);
-        self
-    }
-
-    /// Stops allowing `side` to enable `option`.
-    pub fn deny(&mut self, option: u8, side: Side) -> &mut Config {
-        self.policy[option as usize] &= !side_bit(side);
-        self
-    }
-
-    /// Whether `side` may enable `option`.
-    pub fn allows(&self, option: u8, side: Side) -> bool {
-        self.policy[option as usize] & side_bit(side) != 0
-    }
-
-    /// Adds "ask for `option` on `side`" to the opening plan that [`Session::start`] sends, in
-    /// order, and allows it.
-    pub fn request(&mut self, option: u8, side: Side) -> &mut Config {
-        self.allow(option, side);
-        if !self.plan.contains(&(option, side)) {
-            self.plan.push((option, side));
-        }
-        self
-    }
-
-    /// The opening plan, in order.
-    pub fn plan(&self) -> &[(u8, Side)] {
-        &self.plan
-    }
-}
-
-fn side_bit(side: Side) -> u8 {
-    match side {
-        Side::Local => ALLOW_LOCAL,
-        Side::Remote => ALLOW_REMOTE,
-    }
-}
 
 /// One Telnet connection, without any I/O.
 ///
@@ -124,10 +22,11 @@ fn side_bit(side: Side) -> u8 {
 /// A session is `Send` but not `Sync`: one thread at a time.
 #[derive(Debug)]
 pub struct Session {
-    config: Arc<Config>,
+    pub(super) config: Arc<Config>,
     parser: Parser,
-    neg: Negotiation,
+    pub(super) neg: Negotiation,
     out: OutputQueue,
+    pub(super) opts: Options,
     input_eol: EolMode,
     output_eol: EolMode,
     max_sb: usize,
@@ -141,13 +40,14 @@ impl Session {
     /// A new session. Nothing is queued until [`start`](Session::start).
     pub fn new(config: Arc<Config>) -> Session {
         let mut neg = Negotiation::default();
-        for (option, &bits) in config.policy.iter().enumerate() {
+        for (option, &bits) in config.policy_table().iter().enumerate() {
             neg.set_policy(option as u8, bits);
         }
         Session {
             parser: Parser::new(),
             neg,
             out: OutputQueue::new(),
+            opts: Options::new(&config),
             input_eol: config.input_eol,
             output_eol: config.output_eol,
             max_sb: config.max_subnegotiation,
@@ -166,14 +66,6 @@ impl Session {
     /// Which end this session is.
     pub fn role(&self) -> Role {
         self.config.role
-    }
-
-    /// Queues the opening plan: a request for every option the configuration lists.
-    pub fn start(&mut self) {
-        let config = Arc::clone(&self.config);
-        for &(option, side) in config.plan() {
-            self.request(option, side, true);
-        }
     }
 
     /// Parses bytes received from the peer and reports what they mean to `handler`.
@@ -303,7 +195,7 @@ impl Session {
         Ok(())
     }
 
-    fn request(&mut self, option: u8, side: Side, enable: bool) {
+    pub(super) fn request(&mut self, option: u8, side: Side, enable: bool) {
         if enable {
             self.set_allowed(option, side, true);
         }
@@ -312,7 +204,7 @@ impl Session {
         }
     }
 
-    fn queue_verb(&mut self, verb: Verb, option: u8) {
+    pub(super) fn queue_verb(&mut self, verb: Verb, option: u8) {
         self.out
             .push(FrameKind::Control, &[IAC, verb.byte(), option]);
     }
@@ -321,6 +213,9 @@ impl Session {
     where
         H: FnMut(&mut Session, &Event<'_>),
     {
+        if option == opt::TM {
+            return self.on_timing_mark(verb, handler);
+        }
         let outcome = self.neg.receive(verb, option);
         if let Some(reply) = outcome.reply {
             self.queue_verb(reply, option);
@@ -344,24 +239,21 @@ impl Session {
                     enabled,
                 },
             );
+            self.on_option_changed(option, side, enabled);
         }
         if outcome.refused {
             handler(self, &Event::OptionRefused { option, side });
+            self.on_option_refused(option, side);
         }
+        self.after_protocol(handler);
     }
 
     fn on_subnegotiation<H>(&mut self, option: u8, payload: &[u8], handler: &mut H)
     where
         H: FnMut(&mut Session, &Event<'_>),
     {
-        if !self.neg.enabled(option, Side::Local) && !self.neg.enabled(option, Side::Remote) {
-            handler(
-                self,
-                &Event::Warning(super::event::Warning::SubnegotiationNotEnabled { option }),
-            );
-            return;
-        }
-        handler(self, &Event::Subnegotiation { option, payload });
+        self.on_option_subnegotiation(option, payload, handler);
+        self.after_protocol(handler);
     }
 
     // ----- output -----
@@ -397,7 +289,7 @@ impl Session {
         Ok(take)
     }
 
-    fn check_control(&self, len: usize) -> Result<(), Error> {
+    pub(super) fn check_control(&self, len: usize) -> Result<(), Error> {
         if self.out.len().saturating_add(len) > self.control_limit() {
             Err(Error::WouldBlock)
         } else {
@@ -494,9 +386,9 @@ impl Session {
         total
     }
 
-    /// Bytes of heap memory the session holds beyond its own size (buffers only).
+    /// Bytes of heap memory the session holds beyond its own size (buffers and option state).
     pub fn heap_size(&self) -> usize {
-        self.parser.heap_size() + self.out.heap_size()
+        self.parser.heap_size() + self.out.heap_size() + self.opts.heap_size()
     }
 
     /// Releases buffer memory that is not in use (call when a session goes idle).
@@ -521,7 +413,7 @@ where
         match token {
             Token::Data(d) => {
                 if !s.synch {
-                    handler(s, &Event::Data(d));
+                    s.deliver_data(d, handler);
                 }
             }
             Token::Eol(e) => {

@@ -115,6 +115,9 @@ static void make_pair(tn_session **server, recorder *rs, tn_session **client, re
     CHECK_OK(tn_config_allow(cc, TN_OPT_ECHO, TN_SIDE_REMOTE));
     CHECK_OK(tn_config_allow(cc, TN_OPT_SGA, TN_SIDE_REMOTE));
     CHECK_OK(tn_config_allow(cc, TN_OPT_TTYPE, TN_SIDE_LOCAL));
+    /* GMCP carries raw subnegotiations (the library has no typed meaning for it). */
+    CHECK_OK(tn_config_allow(sc, TN_OPT_GMCP, TN_SIDE_REMOTE));
+    CHECK_OK(tn_config_request(cc, TN_OPT_GMCP, TN_SIDE_LOCAL));
     /* NAWS deliberately not allowed by the client: it must be refused. */
     memset(rs, 0, sizeof *rs);
     memset(rc, 0, sizeof *rc);
@@ -175,9 +178,9 @@ static void test_data_and_subnegotiation(void) {
     CHECK(rs.data_len == 256 && memcmp(rs.data, all, 256) == 0);
 
     static const uint8_t payload[] = {0, 255, 1, 255, 255, 240};
-    CHECK_OK(tn_session_send_subnegotiation(c, TN_OPT_TTYPE, payload, sizeof payload));
+    CHECK_OK(tn_session_send_subnegotiation(c, TN_OPT_GMCP, payload, sizeof payload));
     settle(s, c);
-    CHECK(rs.sb_option == TN_OPT_TTYPE);
+    CHECK(rs.sb_option == TN_OPT_GMCP);
     CHECK(rs.sb_len == sizeof payload && memcmp(rs.sb_payload, payload, sizeof payload) == 0);
 
     /* Commands arrive as commands; a callback answers AYT and cannot re-enter feed. */

@@ -64,6 +64,50 @@ pub fn describe(ev: &Event<'_>) -> Ev {
             format!("sb {} {}", OptionName(option), quote(payload))
         }
         Event::Warning(w) => format!("warning {w:?}"),
+        Event::WindowSize { width, height } => format!("window {width}x{height}"),
+        Event::TerminalType { name } => format!("ttype {}", quote(name)),
+        Event::TerminalSpeed { transmit, receive } => format!("tspeed {transmit},{receive}"),
+        Event::XDisplay { display } => format!("xdisplay {}", quote(display)),
+        Event::Location { location } => format!("location {}", quote(location)),
+        Event::Environ {
+            kind,
+            name,
+            value,
+            info,
+            old,
+        } => format!(
+            "environ{}{} {:?} {} = {}",
+            if old { " old" } else { "" },
+            if info { " info" } else { "" },
+            kind,
+            quote(name),
+            value.map_or("(undefined)".to_string(), quote)
+        ),
+        Event::Charset { name } => format!("charset {}", quote(name)),
+        Event::CharsetRejected => "charset rejected".to_string(),
+        Event::FlowControl(l) => format!("lflow {l:?}"),
+        Event::Status { items } => format!("status {items:?}"),
+        Event::LinemodeMode { mode } => format!("linemode mode {mode:#04x}"),
+        Event::Slc {
+            function,
+            flags,
+            value,
+        } => format!(
+            "slc {} flags {flags:#04x} value {value:#04x}",
+            telnet_rs::proto::slc::func_name(function).unwrap_or("?")
+        ),
+        Event::ForwardMask { mask, active } => format!("forwardmask {} {}", active, hex(mask)),
+        Event::TimingMark { answered } => {
+            format!("timing-mark {}", if answered { "WILL" } else { "WONT" })
+        }
+        Event::InputMode(m) => format!("input-mode {m:?}"),
+        Event::SlcFunction { function, byte } => format!(
+            "slc-function {} byte {byte:#04x}",
+            telnet_rs::proto::slc::func_name(function).unwrap_or("?")
+        ),
+        Event::Settled { timed_out } => {
+            format!("settled{}", if timed_out { " (timed out)" } else { "" })
+        }
         ref other => format!("{other:?}"),
     };
     Ev::Line(line)
