@@ -339,7 +339,7 @@ pub extern "C" fn tn_config_add_terminal_type(
     ffi_panic_boundary! {
         let c = try_config!(config);
         let name = try_text!(name, 40);
-        if name.is_empty() || !name.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+        if name.is_empty() || !name.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return tn_result::InvalidArgument;
         }
         if c.terminal_types == ["UNKNOWN"] {

@@ -61,7 +61,7 @@ pub struct Config {
     /// NEW-ENVIRON: the variables to ask for; empty asks for everything (RFC 1572 "send all").
     pub environ_request: Vec<(VarKind, String)>,
     /// CHARSET: the names offered in a REQUEST once the option is on, in order of preference;
-    /// empty sends no REQUEST.
+    /// empty sends no REQUEST. A server with offers also asks for CHARSET (DO CHARSET) at start.
     pub charset_offer: Vec<String>,
     /// LINEMODE: the MODE proposed when the client agrees to LINEMODE (default EDIT | TRAPSIG).
     pub linemode_mode: u8,
@@ -82,9 +82,9 @@ pub struct Config {
     pub window_size: (u16, u16),
     /// TERMINAL-SPEED: (transmit, receive) in bits per second.
     pub terminal_speed: (u32, u32),
-    /// X-DISPLAY-LOCATION: the display to report, if any.
+    /// X-DISPLAY-LOCATION: the display to report, if any. A client without one refuses the option.
     pub x_display: Option<String>,
-    /// SEND-LOCATION: the location to report, if any.
+    /// SEND-LOCATION: the location to report, if any. A client without one refuses the option.
     pub location: Option<String>,
     /// NEW-ENVIRON / ENVIRON: the only variables the client ever discloses, whatever the server
     /// asks for (CVE-2005-0488).

@@ -164,6 +164,13 @@ impl Session {
         for &(option, side) in config.plan() {
             self.request(option, side, true);
         }
+        if config.role == Role::Server
+            && !config.charset_offer.is_empty()
+            && !config.plan().iter().any(|&(o, _)| o == opt::CHARSET)
+        {
+            // Offering character sets implies asking for the option that carries the offer.
+            self.request(opt::CHARSET, Side::Remote, true);
+        }
         self.after_protocol(&mut handler);
     }
 
@@ -509,7 +516,7 @@ impl Session {
                 self.opts.ttype_index = self.opts.ttype_index.saturating_add(1);
                 let clean: Vec<u8> = name
                     .bytes()
-                    .filter(|b| (0x21..0x7f).contains(b))
+                    .filter(|b| (0x20..0x7f).contains(b))
                     .take(wire::MAX_TERMINAL_TYPE)
                     .collect();
                 wire::is_text_encode(&clean)

@@ -43,6 +43,18 @@ impl Session {
         for (option, &bits) in config.policy_table().iter().enumerate() {
             neg.set_policy(option as u8, bits);
         }
+        // A client has nothing to say for these without a value to report (BSD telnet offers
+        // XDISPLOC only when DISPLAY is set).
+        if config.role == Role::Client {
+            for (o, value) in [
+                (opt::XDISPLOC, config.x_display.is_some()),
+                (opt::SNDLOC, config.location.is_some()),
+            ] {
+                if !value {
+                    neg.set_policy(o, neg.policy(o) & !side_bit(Side::Local));
+                }
+            }
+        }
         Session {
             parser: Parser::new(),
             neg,
