@@ -490,99 +490,17 @@ enum tn_result
      * The value asked for is not known (the peer has not sent it, or it failed validation).
      */
     TN_RESULT_NOT_FOUND = 10,
+    /**
+     * The call is not allowed on this object now (for example `tn_session_feed` on a session
+     * that an engine connection owns: the engine feeds it).
+     */
+    TN_RESULT_NOT_ALLOWED = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum tn_result tn_result;
 #else
 typedef uint32_t tn_result;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * How the client sends input (see the LINEMODE and SUPPRESS-GO-AHEAD options).
- */
-enum tn_input_mode
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-    /**
-     * The client edits a line locally and sends it whole.
-     */
-    TN_INPUT_MODE_LINE = 0,
-    /**
-     * The client sends each character as typed (the server suppresses go-ahead).
-     */
-    TN_INPUT_MODE_CHARACTER = 1,
-    /**
-     * Real LINEMODE: editing and signals follow the MODE bits and the SLC table.
-     */
-    TN_INPUT_MODE_LINEMODE = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum tn_input_mode tn_input_mode;
-#else
-typedef uint32_t tn_input_mode;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * What the DO TIMING-MARK probe found out about kludge line mode.
- */
-enum tn_kludge
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-    /**
-     * Not probed.
-     */
-    TN_KLUDGE_UNKNOWN = 0,
-    /**
-     * Probe sent, no answer yet.
-     */
-    TN_KLUDGE_PROBING = 1,
-    /**
-     * The client can do kludge line mode.
-     */
-    TN_KLUDGE_CAPABLE = 2,
-    /**
-     * The client cannot: character mode only.
-     */
-    TN_KLUDGE_INCAPABLE = 3,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum tn_kludge tn_kludge;
-#else
-typedef uint32_t tn_kludge;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * A variable's type in NEW-ENVIRON / ENVIRON.
- */
-enum tn_var_kind
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-    /**
-     * VAR: a well-known variable (USER, DISPLAY, ...).
-     */
-    TN_VAR_KIND_VAR = 0,
-    /**
-     * USERVAR: a user-defined variable.
-     */
-    TN_VAR_KIND_USERVAR = 1,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum tn_var_kind tn_var_kind;
-#else
-typedef uint32_t tn_var_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -810,6 +728,31 @@ typedef uint32_t tn_warning;
 #endif // __cplusplus
 
 /**
+ * A variable's type in NEW-ENVIRON / ENVIRON.
+ */
+enum tn_var_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * VAR: a well-known variable (USER, DISPLAY, ...).
+     */
+    TN_VAR_KIND_VAR = 0,
+    /**
+     * USERVAR: a user-defined variable.
+     */
+    TN_VAR_KIND_USERVAR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_var_kind tn_var_kind;
+#else
+typedef uint32_t tn_var_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A REMOTE-FLOW-CONTROL command (RFC 1372).
  */
 enum tn_lflow
@@ -839,6 +782,118 @@ enum tn_lflow
 typedef enum tn_lflow tn_lflow;
 #else
 typedef uint32_t tn_lflow;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How the client sends input (see the LINEMODE and SUPPRESS-GO-AHEAD options).
+ */
+enum tn_input_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The client edits a line locally and sends it whole.
+     */
+    TN_INPUT_MODE_LINE = 0,
+    /**
+     * The client sends each character as typed (the server suppresses go-ahead).
+     */
+    TN_INPUT_MODE_CHARACTER = 1,
+    /**
+     * Real LINEMODE: editing and signals follow the MODE bits and the SLC table.
+     */
+    TN_INPUT_MODE_LINEMODE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_input_mode tn_input_mode;
+#else
+typedef uint32_t tn_input_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a connection closed (`closed` callback).
+ */
+enum tn_close_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The peer closed the connection.
+     */
+    TN_CLOSE_REASON_PEER_CLOSED = 0,
+    /**
+     * `tn_conn_close` (queued output was written first).
+     */
+    TN_CLOSE_REASON_CLOSED = 1,
+    /**
+     * `tn_conn_abort` (queued output dropped).
+     */
+    TN_CLOSE_REASON_ABORTED = 2,
+    /**
+     * A socket error; the `error` argument holds the errno.
+     */
+    TN_CLOSE_REASON_ERROR = 3,
+    /**
+     * No input for longer than the idle timeout.
+     */
+    TN_CLOSE_REASON_IDLE_TIMEOUT = 4,
+    /**
+     * The engine stopped.
+     */
+    TN_CLOSE_REASON_SHUTDOWN = 5,
+    /**
+     * The program on the pty exited; the `error` argument holds its exit code (128 + signal
+     * when killed).
+     */
+    TN_CLOSE_REASON_CHILD_EXITED = 6,
+    /**
+     * An outgoing connection did not connect in time.
+     */
+    TN_CLOSE_REASON_CONNECT_TIMEOUT = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_close_reason tn_close_reason;
+#else
+typedef uint32_t tn_close_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What the DO TIMING-MARK probe found out about kludge line mode.
+ */
+enum tn_kludge
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not probed.
+     */
+    TN_KLUDGE_UNKNOWN = 0,
+    /**
+     * Probe sent, no answer yet.
+     */
+    TN_KLUDGE_PROBING = 1,
+    /**
+     * The client can do kludge line mode.
+     */
+    TN_KLUDGE_CAPABLE = 2,
+    /**
+     * The client cannot: character mode only.
+     */
+    TN_KLUDGE_INCAPABLE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum tn_kludge tn_kludge;
+#else
+typedef uint32_t tn_kludge;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -938,6 +993,24 @@ typedef uint32_t tn_eol_mode;
 typedef struct tn_config tn_config;
 
 /**
+ * One connection of an engine. Valid from the `opened` callback (or the `tn_engine_connect`
+ * that made it) until the `closed` callback returns; the engine frees it then. All its functions
+ * may be called from any callback of the same engine, on any of its connections.
+ */
+typedef struct tn_conn tn_conn;
+
+/**
+ * An event loop serving and opening Telnet connections (mio: epoll on Linux).
+ *
+ * Made by `tn_engine_new`, released by `tn_engine_free`. It runs on the thread that calls
+ * `tn_engine_run` or `tn_engine_poll`; every callback runs there, one at a time. From another
+ * thread only `tn_engine_wake` may be called. Inside callbacks, `tn_engine_stop` and
+ * `tn_engine_connect` may be called (they take effect after the callback returns); the other
+ * engine functions return `TN_RESULT_REENTRANT` there.
+ */
+typedef struct tn_engine tn_engine;
+
+/**
  * One Telnet connection: parser, option negotiation and output queue, without I/O.
  *
  * Made by `tn_session_new`, released by `tn_session_free`. A session may move between threads
@@ -947,20 +1020,6 @@ typedef struct tn_config tn_config;
  * running `tn_session_feed` returns.
  */
 typedef struct tn_session tn_session;
-
-/**
- * A read-only view of text, not NUL-terminated. `ptr` may be NULL when `len` is 0.
- */
-typedef struct tn_str {
-    /**
-     * First character.
-     */
-    const char *ptr;
-    /**
-     * Number of bytes.
-     */
-    size_t len;
-} tn_str;
 
 /**
  * A read-only view of bytes owned by someone else. `ptr` may be NULL when `len` is 0.
@@ -975,37 +1034,6 @@ typedef struct tn_bytes {
      */
     size_t len;
 } tn_bytes;
-
-/**
- * One received environment variable, untrusted (see `tn_session_environ_at`).
- */
-typedef struct tn_env_var {
-    /**
-     * VAR or USERVAR.
-     */
-    tn_var_kind kind;
-    /**
-     * The name as sent.
-     */
-    struct tn_bytes name;
-    /**
-     * The value as sent, when `has_value`.
-     */
-    struct tn_bytes value;
-    /**
-     * False when the peer sent the name without a value.
-     */
-    bool has_value;
-    /**
-     * True when it came through the old ENVIRON option.
-     */
-    bool old;
-} tn_env_var;
-
-/**
- * Receives one variable of a child environment: name and value are valid during the call only.
- */
-typedef void (*tn_env_visitor)(void *userdata, struct tn_str name, struct tn_str value);
 
 /**
  * `TN_EVENT_KIND_OPTION_CHANGED` and `TN_EVENT_KIND_OPTION_REFUSED`.
@@ -1039,6 +1067,20 @@ typedef struct tn_subnegotiation_event {
      */
     struct tn_bytes payload;
 } tn_subnegotiation_event;
+
+/**
+ * A read-only view of text, not NUL-terminated. `ptr` may be NULL when `len` is 0.
+ */
+typedef struct tn_str {
+    /**
+     * First character.
+     */
+    const char *ptr;
+    /**
+     * Number of bytes.
+     */
+    size_t len;
+} tn_str;
 
 /**
  * `TN_EVENT_KIND_WARNING`.
@@ -1313,6 +1355,89 @@ typedef struct tn_event {
 } tn_event;
 
 /**
+ * The callbacks of an engine; every member may be NULL ("not interested"). `userdata` is the
+ * pointer given to `tn_engine_new`. Pointers passed to a callback are valid during the call
+ * (`tn_conn` ones until that connection's `closed` returns). Callbacks must not unwind.
+ */
+typedef struct tn_engine_callbacks {
+    /**
+     * A peer connected to `listener` from `host` (numeric, NUL-terminated) and `port`. Return
+     * false to close it at once. NULL accepts every connection.
+     */
+    bool (*accept)(void *userdata, uint32_t listener, const char *host, uint16_t port);
+    /**
+     * A connection is open (accepted, or an outgoing one connected); its session starts (sends
+     * its opening plan) after this returns.
+     */
+    void (*opened)(void *userdata, struct tn_conn *conn);
+    /**
+     * An event of a connection's session. `session` is `tn_conn_session(conn)`.
+     */
+    void (*event)(void *userdata, struct tn_conn *conn, struct tn_session *session, const struct tn_event *event);
+    /**
+     * A timer set with `tn_conn_set_timer` is due.
+     */
+    void (*timer)(void *userdata, struct tn_conn *conn, uint64_t id);
+    /**
+     * The program on the connection's pty exited with `status` (exit code, or 128 + signal). The
+     * connection closes after its output drains.
+     */
+    void (*child_exited)(void *userdata, struct tn_conn *conn, int status);
+    /**
+     * The connection closed (`error`: errno for `TN_CLOSE_REASON_ERROR`, exit status for
+     * `TN_CLOSE_REASON_CHILD_EXITED`, 0 otherwise). It is freed when this returns.
+     */
+    void (*closed)(void *userdata, struct tn_conn *conn, tn_close_reason reason, int error);
+    /**
+     * An outgoing connection with `tag` failed (`error`: errno, `ETIMEDOUT` for the timeout).
+     */
+    void (*connect_failed)(void *userdata, uint64_t tag, int error);
+    /**
+     * A descriptor watched with `tn_engine_watch_fd` is ready.
+     */
+    void (*fd_ready)(void *userdata, uint64_t tag, bool readable, bool writable);
+    /**
+     * A signal registered with `tn_engine_handle_signals` arrived.
+     */
+    void (*signal)(void *userdata, int signo);
+    /**
+     * `tn_engine_wake` was called (from any thread).
+     */
+    void (*woken)(void *userdata);
+} tn_engine_callbacks;
+
+/**
+ * One received environment variable, untrusted (see `tn_session_environ_at`).
+ */
+typedef struct tn_env_var {
+    /**
+     * VAR or USERVAR.
+     */
+    tn_var_kind kind;
+    /**
+     * The name as sent.
+     */
+    struct tn_bytes name;
+    /**
+     * The value as sent, when `has_value`.
+     */
+    struct tn_bytes value;
+    /**
+     * False when the peer sent the name without a value.
+     */
+    bool has_value;
+    /**
+     * True when it came through the old ENVIRON option.
+     */
+    bool old;
+} tn_env_var;
+
+/**
+ * Receives one variable of a child environment: name and value are valid during the call only.
+ */
+typedef void (*tn_env_visitor)(void *userdata, struct tn_str name, struct tn_str value);
+
+/**
  * Receives the events of a session. `userdata` is the pointer given to `tn_session_new`;
  * `session` is the session that produced the event; `event` and everything it points to are
  * valid only during the call. Runs on the thread that called `tn_session_feed`, before that call
@@ -1506,6 +1631,192 @@ tn_result tn_config_set_forwardmask_accept(struct tn_config *config, bool on);
  * means disabled) and `changeable` whether the peer may change it.
  */
 tn_result tn_config_set_slc(struct tn_config *config, uint8_t function, uint8_t value, bool changeable, uint8_t vdisable);
+
+/**
+ * Makes an engine that reports to `callbacks` (copied; NULL members are ignored) with
+ * `userdata`. Defaults: at most 10000 connections, no idle timeout, 2 s linger on close.
+ */
+tn_result tn_engine_new(const struct tn_engine_callbacks *callbacks, void *userdata, struct tn_engine **out);
+
+/**
+ * Releases an engine: every connection closes now (their `closed` callbacks run) and children
+ * get SIGHUP. NULL is accepted. Must not be called from a callback (ignored there).
+ */
+void tn_engine_free(struct tn_engine *engine);
+
+/**
+ * The most concurrent connections (default 10000); more are accepted and closed at once.
+ */
+tn_result tn_engine_set_max_sessions(struct tn_engine *engine, size_t max);
+
+/**
+ * Closes connections that sent nothing for `ms` milliseconds (0: never, the default).
+ */
+tn_result tn_engine_set_idle_timeout_ms(struct tn_engine *engine, uint32_t ms);
+
+/**
+ * How long a closing connection (or a stopping engine) may take to drain its output
+ * (default 2000 ms).
+ */
+tn_result tn_engine_set_linger_ms(struct tn_engine *engine, uint32_t ms);
+
+/**
+ * Listens on `host` (numeric IPv4 or IPv6 address, NUL-terminated) and `port` (0 picks a free
+ * port, see `tn_engine_listener_port`); sessions of accepted connections use a copy of
+ * `config`. `*listener` (if not NULL) receives the listener's number. An IPv6 listener is
+ * IPv6-only: listen twice for both families. `TN_RESULT_IO` with errno set when the address is
+ * busy (EADDRINUSE) or not available.
+ */
+tn_result tn_engine_listen(struct tn_engine *engine, const char *host, uint16_t port, const struct tn_config *config, uint32_t *listener);
+
+/**
+ * The port a listener is bound to.
+ */
+tn_result tn_engine_listener_port(const struct tn_engine *engine, uint32_t listener, uint16_t *port);
+
+/**
+ * Opens a connection to `host` (name or address; resolved now, which may block) and `port`,
+ * with a session made from a copy of `config`. The outcome arrives as `opened` or
+ * `connect_failed` with `tag`. Allowed inside callbacks.
+ */
+tn_result tn_engine_connect(struct tn_engine *engine, const char *host, uint16_t port, const struct tn_config *config, uint32_t timeout_ms, uint64_t tag);
+
+/**
+ * Runs the loop until the engine stopped (`tn_engine_stop`) and every connection closed.
+ */
+tn_result tn_engine_run(struct tn_engine *engine);
+
+/**
+ * Waits up to `timeout_ms` (negative: until something happens) and handles what is ready, for
+ * programs with their own loop (see `tn_engine_fd`).
+ */
+tn_result tn_engine_poll(struct tn_engine *engine, int timeout_ms);
+
+/**
+ * A descriptor that becomes readable when the engine has work: wait on it in your own loop,
+ * then call `tn_engine_poll(engine, 0)`. -1 for NULL.
+ */
+int tn_engine_fd(const struct tn_engine *engine);
+
+/**
+ * Stops the engine: listeners close, connections write what is queued and close (or are closed
+ * after the linger time), then `tn_engine_run` returns. Allowed inside callbacks.
+ */
+tn_result tn_engine_stop(struct tn_engine *engine);
+
+/**
+ * Wakes the loop from any thread; the `woken` callback runs on the engine's thread. This is
+ * the only engine function that may be called from another thread.
+ */
+tn_result tn_engine_wake(const struct tn_engine *engine);
+
+/**
+ * Delivers the `count` signals in `signals` (SIGINT, SIGTERM, SIGWINCH, ...) through the
+ * `signal` callback instead of their default action. Blocks them in the calling thread (call it
+ * before starting other threads); children started by the engine get them unblocked.
+ */
+tn_result tn_engine_handle_signals(struct tn_engine *engine, const int *signals, size_t count);
+
+/**
+ * Watches `fd` (not owned) for readability and/or writability; the `fd_ready` callback gets
+ * `tag`. `*id` receives the watch's number. A regular file cannot be watched (`TN_RESULT_IO`,
+ * errno EPERM): read it directly.
+ */
+tn_result tn_engine_watch_fd(struct tn_engine *engine, int fd, bool readable, bool writable, uint64_t tag, uint32_t *id);
+
+/**
+ * Stops watching a descriptor.
+ */
+tn_result tn_engine_unwatch_fd(struct tn_engine *engine, uint32_t id);
+
+/**
+ * Connections open now (including outgoing ones still connecting).
+ */
+size_t tn_engine_session_count(const struct tn_engine *engine);
+
+/**
+ * Raises the open-file soft limit toward `wanted` as far as the hard limit allows; `*got`
+ * receives the limit in force (compare it with what you need and say so when it is lower).
+ */
+tn_result tn_raise_fd_limit(uint64_t wanted, uint64_t *got);
+
+/**
+ * The connection's session, for every `tn_session_*` function except `tn_session_feed`,
+ * `tn_session_start`, `tn_session_on_timeout`, `tn_session_set_callback` (the engine does those:
+ * `TN_RESULT_NOT_ALLOWED`) and `tn_session_free` (ignored). Valid as long as the connection.
+ */
+struct tn_session *tn_conn_session(struct tn_conn *c);
+
+/**
+ * Queues data on the connection's session (like `tn_session_send`) and schedules the write.
+ */
+tn_result tn_conn_send(struct tn_conn *c, const uint8_t *data, size_t len, size_t *accepted);
+
+/**
+ * Closes the connection after its queued output is written (at most the linger time).
+ */
+tn_result tn_conn_close(struct tn_conn *c);
+
+/**
+ * Closes the connection now, dropping queued output.
+ */
+tn_result tn_conn_abort(struct tn_conn *c);
+
+/**
+ * Calls the `timer` callback with `id` after `ms` milliseconds (while the connection is open).
+ */
+tn_result tn_conn_set_timer(struct tn_conn *c, uint32_t ms, uint64_t id);
+
+/**
+ * Stores an application pointer with the connection.
+ */
+tn_result tn_conn_set_userdata(struct tn_conn *c, void *userdata);
+
+/**
+ * The application pointer stored with the connection (NULL if none, or for NULL).
+ */
+void *tn_conn_userdata(const struct tn_conn *c);
+
+/**
+ * A number identifying the connection for the engine's lifetime (never reused while it runs).
+ */
+uint64_t tn_conn_id(const struct tn_conn *c);
+
+/**
+ * The tag given to `tn_engine_connect` (0 for an accepted connection).
+ */
+uint64_t tn_conn_tag(const struct tn_conn *c);
+
+/**
+ * The peer's numeric address, NUL-terminated in `host` (`cap` bytes; 46 always suffice), and
+ * port.
+ */
+tn_result tn_conn_peer(const struct tn_conn *c, char *host, size_t cap, uint16_t *port);
+
+/**
+ * Starts `program` (an absolute path) with `argv` (`argc` strings, including argv[0]) and
+ * exactly the environment `envp` (`envc` strings `NAME=value`; nothing is inherited) on a new
+ * pty bridged to the connection: the program's output goes to the peer, the peer's input to the
+ * program, and Telnet commands and options map to the pty as BSD telnetd maps them. The child is
+ * a session leader with the pty as its controlling terminal. When it exits, the
+ * `child_exited` callback runs and the connection closes after its output drains. `*pid` (if
+ * not NULL) receives the child's process id. `TN_RESULT_IO` with errno when the program could
+ * not be started (for example ENOENT).
+ */
+tn_result tn_conn_spawn(struct tn_conn *c, const char *program, const char *const *argv, size_t argc, const char *const *envp, size_t envc, int *pid);
+
+/**
+ * Bridges a pty master the program opened itself (the engine takes ownership of `master_fd`;
+ * put it in TIOCPKT mode first to get flush and flow-control notices). The child, if any, is the
+ * program's to manage.
+ */
+tn_result tn_conn_attach_pty(struct tn_conn *c, int master_fd);
+
+/**
+ * The pty master bridged to the connection, -1 if none (for `ioctl`s of your own; the engine
+ * keeps ownership).
+ */
+int tn_conn_pty_fd(const struct tn_conn *c);
 
 /**
  * The conventional name of an option ("NAWS", "TTYPE", ...); empty (`len` 0) for an unassigned
@@ -1727,9 +2038,10 @@ const char *tn_result_cstr(uint32_t result);
 tn_result tn_session_new(const struct tn_config *config, tn_event_callback callback, void *userdata, struct tn_session **out);
 
 /**
- * Releases a session and everything it queued. NULL is accepted and ignored. Called from inside
- * the session's own callback, the release happens when the running `tn_session_feed` returns
- * (no further events are delivered); the caller must not use the handle after that.
+ * Releases a session and everything it queued. NULL is accepted and ignored, and so is a session
+ * that belongs to an engine connection (the engine frees it). Called from inside the session's
+ * own callback, the release happens when the running call returns (no further events are
+ * delivered); the caller must not use the handle after that.
  */
 void tn_session_free(struct tn_session *session);
 

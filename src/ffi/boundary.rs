@@ -29,7 +29,19 @@ impl PanicValue for i64 {
     }
 }
 
+impl PanicValue for i32 {
+    fn panic_value() -> Self {
+        -1
+    }
+}
+
 impl PanicValue for u8 {
+    fn panic_value() -> Self {
+        0
+    }
+}
+
+impl PanicValue for u64 {
     fn panic_value() -> Self {
         0
     }

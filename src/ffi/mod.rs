@@ -43,6 +43,7 @@ macro_rules! try_slice {
 
 pub(crate) mod boundary;
 pub mod config;
+pub mod engine;
 pub mod names;
 pub mod options;
 pub mod result;

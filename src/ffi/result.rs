@@ -35,6 +35,9 @@ pub enum tn_result {
     NotEnabled = 9,
     /// The value asked for is not known (the peer has not sent it, or it failed validation).
     NotFound = 10,
+    /// The call is not allowed on this object now (for example `tn_session_feed` on a session
+    /// that an engine connection owns: the engine feeds it).
+    NotAllowed = 11,
 }
 
 impl From<Error> for tn_result {
@@ -64,6 +67,9 @@ impl tn_result {
             tn_result::InvalidCommand => "byte cannot be sent as a two-byte command\0",
             tn_result::NotEnabled => "the option this needs is not enabled\0",
             tn_result::NotFound => "no such value (not sent by the peer, or not valid)\0",
+            tn_result::NotAllowed => {
+                "not allowed on this object (an engine owns it, or it is closed)\0"
+            }
         }
     }
 }
@@ -84,6 +90,7 @@ pub extern "C" fn tn_result_cstr(result: u32) -> *const c_char {
         tn_result::InvalidCommand,
         tn_result::NotEnabled,
         tn_result::NotFound,
+        tn_result::NotAllowed,
     ];
     let msg = known
         .iter()

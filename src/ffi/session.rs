@@ -5,6 +5,7 @@ use super::result::tn_result;
 use super::types::{
     EventScratch, eol_mode_from, event_to, q_state_to, side_from, tn_event, tn_option_state,
 };
+use crate::engine::cell::SessionCell;
 use crate::engine::{Flushed, flush_to_fd};
 use crate::proto::{Command, Event, Session};
 use std::cell::Cell;
@@ -31,44 +32,37 @@ pub type tn_event_callback = Option<
     unsafe extern "C" fn(userdata: *mut c_void, session: *mut tn_session, event: *const tn_event),
 >;
 
+/// A standalone session: the cell first, so a `tn_session` pointer is a pointer to the cell
+/// whether the session stands alone or belongs to an engine connection.
+#[repr(C)]
 struct Handle {
-    session: Session,
+    cell: SessionCell,
     callback: tn_event_callback,
     userdata: *mut c_void,
-    /// While a callback runs: the session as `feed` lent it to the handler. Calls made from the
-    /// callback go through this pointer, so they never alias the borrow `feed` holds.
-    active: Cell<*mut Session>,
     free_requested: Cell<bool>,
 }
 
-fn handle(p: *const tn_session) -> *mut Handle {
-    p as *mut Handle
+fn cell_of<'a>(p: *const tn_session) -> &'a SessionCell {
+    // SAFETY: every non-NULL tn_session points to a live SessionCell (standalone: the first field
+    // of a Handle; engine: the cell of a connection), per the documented contract.
+    unsafe { &*(p as *const SessionCell) }
 }
 
-/// The session behind a non-NULL handle.
-///
-/// # Safety
-/// `h` comes from `tn_session_new` and is not freed; no other reference to it is in use except
-/// the one `feed` lent to the running callback, which this returns instead.
-unsafe fn session_of<'a>(h: *mut Handle) -> &'a mut Session {
-    // SAFETY: `active` and `session` are distinct fields; reading `active` does not touch the
-    // borrow of `session` held by a running feed.
-    let active = unsafe { (*h).active.get() };
-    if active.is_null() {
-        unsafe { &mut (*h).session }
-    } else {
-        unsafe { &mut *active }
-    }
+/// The handle of a standalone session (not owned by an engine).
+fn handle(p: *const tn_session) -> Option<*mut Handle> {
+    (!cell_of(p).engine_owned).then_some(p as *mut Handle)
+}
+
+/// The session behind a non-NULL handle: the borrow lent to a running callback, if any.
+fn session_of<'a>(p: *const tn_session) -> &'a mut Session {
+    // SAFETY: calls into the library never overlap on one session (one thread at a time), and the
+    // cell returns the lent borrow while a callback runs.
+    unsafe { cell_of(p).get() }
 }
 
 /// The session behind a handle, `None` for NULL (for the option functions).
 pub(crate) fn session_mut<'a>(p: *mut tn_session) -> Option<&'a mut Session> {
-    if p.is_null() {
-        None
-    } else {
-        // SAFETY: non-NULL handles come from tn_session_new (documented contract).
-        Some(unsafe { session_of(handle(p)) })
-    }
+    (!p.is_null()).then(|| session_of(p))
 }
 
 macro_rules! try_session {
@@ -76,8 +70,7 @@ macro_rules! try_session {
         if $p.is_null() {
             return tn_result::NullParameter;
         }
-        // SAFETY: non-NULL handles come from tn_session_new (documented contract).
-        unsafe { session_of(handle($p)) }
+        session_of($p)
     }};
 }
 
@@ -106,10 +99,9 @@ pub extern "C" fn tn_session_new(
             return tn_result::NullParameter;
         };
         let h = Box::new(Handle {
-            session: Session::new(Arc::new(config.clone())),
+            cell: SessionCell::new(Session::new(Arc::new(config.clone())), false),
             callback,
             userdata,
-            active: Cell::new(std::ptr::null_mut()),
             free_requested: Cell::new(false),
         });
         *out = Box::into_raw(h).cast();
@@ -117,19 +109,20 @@ pub extern "C" fn tn_session_new(
     }
 }
 
-/// Releases a session and everything it queued. NULL is accepted and ignored. Called from inside
-/// the session's own callback, the release happens when the running `tn_session_feed` returns
-/// (no further events are delivered); the caller must not use the handle after that.
+/// Releases a session and everything it queued. NULL is accepted and ignored, and so is a session
+/// that belongs to an engine connection (the engine frees it). Called from inside the session's
+/// own callback, the release happens when the running call returns (no further events are
+/// delivered); the caller must not use the handle after that.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_session_free(session: *mut tn_session) {
     ffi_panic_boundary! {
         if session.is_null() {
             return;
         }
-        let h = handle(session);
-        // SAFETY: see session_of; `active` and `free_requested` are Cells read through the handle.
+        let Some(h) = handle(session) else { return };
+        // SAFETY: a standalone handle from tn_session_new; Cells are read through shared access.
         unsafe {
-            if !(*h).active.get().is_null() {
+            if (*h).cell.busy() {
                 (*h).free_requested.set(true);
                 return;
             }
@@ -149,10 +142,11 @@ pub extern "C" fn tn_session_set_callback(
         if session.is_null() {
             return tn_result::NullParameter;
         }
-        let h = handle(session);
-        // SAFETY: while a feed runs it holds only the `session` field; these are other fields.
-        // The running feed copied the callback before it started, so the change applies from the
-        // next tn_session_feed call.
+        let Some(h) = handle(session) else {
+            return tn_result::NotAllowed;
+        };
+        // SAFETY: a running feed copied the callback before it started, so the change applies
+        // from the next call; the fields are written through the handle's own pointer.
         unsafe {
             (*h).callback = callback;
             (*h).userdata = userdata;
@@ -162,33 +156,34 @@ pub extern "C" fn tn_session_set_callback(
 }
 
 /// Runs `f` on the session with a handler that forwards events to the C callback. Calls made from
-/// inside the callback reach the session through `active`, the borrow `f` lent to the handler.
+/// inside the callback reach the session through the cell, which hands them the lent borrow.
 ///
 /// # Safety
-/// `h` is a valid handle and no callback of this session is running.
+/// `h` is a valid standalone handle and no callback of this session is running.
 unsafe fn with_callback<R>(
     h: *mut Handle,
     f: impl FnOnce(&mut Session, &mut dyn FnMut(&mut Session, &Event<'_>)) -> R,
 ) -> R {
-    // SAFETY: per the contract; `callback`, `userdata`, `active` and `free_requested` are fields
-    // apart from `session`, so reading them never touches the session borrow.
-    let (callback, userdata) = unsafe { ((*h).callback, (*h).userdata) };
-    let s = unsafe { &mut (*h).session };
-    let mut handler = |s: &mut Session, ev: &Event<'_>| {
-        let Some(cb) = callback else { return };
-        if unsafe { (*h).free_requested.get() } {
-            return;
-        }
-        let mut scratch = EventScratch::default();
-        let Some(cev) = event_to(ev, &mut scratch) else {
-            return;
-        };
-        let prev = unsafe { (*h).active.replace(s as *mut Session) };
-        // SAFETY: calling the C callback with pointers valid for the call.
-        unsafe { cb(userdata, h.cast(), &cev) };
-        unsafe { (*h).active.set(prev) };
-    };
-    f(s, &mut handler)
+    // SAFETY: per the contract.
+    let (callback, userdata, cell) = unsafe { ((*h).callback, (*h).userdata, &(*h).cell) };
+    let free_requested = unsafe { &(*h).free_requested };
+    unsafe {
+        cell.with(|s, lender| {
+            let mut handler = |s: &mut Session, ev: &Event<'_>| {
+                let Some(cb) = callback else { return };
+                if free_requested.get() {
+                    return;
+                }
+                let mut scratch = EventScratch::default();
+                let Some(cev) = event_to(ev, &mut scratch) else {
+                    return;
+                };
+                // SAFETY: calling the C callback with pointers valid for the call.
+                lender.lend(s, || cb(userdata, h.cast(), &cev));
+            };
+            f(s, &mut handler)
+        })
+    }
 }
 
 /// Releases the handle if the callback asked for it; returns true when it did.
@@ -209,9 +204,11 @@ macro_rules! try_idle_handle {
         if $p.is_null() {
             return tn_result::NullParameter;
         }
-        let h = handle($p);
-        // SAFETY: the handle is valid (contract); `active` tells whether a callback is running.
-        if unsafe { !(*h).active.get().is_null() } {
+        let Some(h) = handle($p) else {
+            return tn_result::NotAllowed;
+        };
+        // SAFETY: the handle is valid (contract).
+        if unsafe { (*h).cell.busy() } {
             return tn_result::Reentrant;
         }
         h
@@ -282,7 +279,7 @@ pub extern "C" fn tn_session_timeout_ms(session: *const tn_session) -> i64 {
             return -1;
         }
         // SAFETY: non-NULL handles come from tn_session_new.
-        let s = unsafe { session_of(handle(session)) };
+        let s = session_of(session);
         match s.next_timeout() {
             None => -1,
             Some(t) => {
@@ -494,8 +491,7 @@ pub extern "C" fn tn_session_output_len(session: *const tn_session) -> usize {
         if session.is_null() {
             return 0;
         }
-        // SAFETY: non-NULL handles come from tn_session_new.
-        unsafe { session_of(handle(session)) }.output_len()
+        session_of(session).output_len()
     }
 }
 
@@ -563,8 +559,7 @@ pub extern "C" fn tn_session_is_enabled(session: *const tn_session, option: u8, 
             return false;
         }
         let Some(side) = side_from(side) else { return false };
-        // SAFETY: non-NULL handles come from tn_session_new.
-        unsafe { session_of(handle(session)) }.is_enabled(option, side)
+        session_of(session).is_enabled(option, side)
     }
 }
 
@@ -595,7 +590,7 @@ pub extern "C" fn tn_session_memory_size(session: *const tn_session) -> usize {
             return 0;
         }
         // SAFETY: non-NULL handles come from tn_session_new.
-        let s = unsafe { session_of(handle(session)) };
+        let s = session_of(session);
         std::mem::size_of::<Handle>() + s.heap_size()
     }
 }
