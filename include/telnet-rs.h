@@ -1661,6 +1661,12 @@ tn_result tn_engine_set_idle_timeout_ms(struct tn_engine *engine, uint32_t ms);
 tn_result tn_engine_set_linger_ms(struct tn_engine *engine, uint32_t ms);
 
 /**
+ * Turns TCP keepalive on for new connections: `idle_s` seconds of silence before the first
+ * probe (0: off, the default), so a peer that vanished without closing is noticed.
+ */
+tn_result tn_engine_set_keepalive(struct tn_engine *engine, uint32_t idle_s);
+
+/**
  * Listens on `host` (numeric IPv4 or IPv6 address, NUL-terminated) and `port` (0 picks a free
  * port, see `tn_engine_listener_port`); sessions of accepted connections use a copy of
  * `config`. `*listener` (if not NULL) receives the listener's number. An IPv6 listener is
@@ -1778,7 +1784,8 @@ tn_result tn_conn_set_userdata(struct tn_conn *c, void *userdata);
 void *tn_conn_userdata(const struct tn_conn *c);
 
 /**
- * A number identifying the connection for the engine's lifetime (never reused while it runs).
+ * A number identifying the connection: 1 for the engine's first connection, counting up, never
+ * reused while the engine runs.
  */
 uint64_t tn_conn_id(const struct tn_conn *c);
 
@@ -1811,6 +1818,13 @@ tn_result tn_conn_spawn(struct tn_conn *c, const char *program, const char *cons
  * program's to manage.
  */
 tn_result tn_conn_attach_pty(struct tn_conn *c, int master_fd);
+
+/**
+ * Writes `len` bytes to the connection's pty as if the peer had typed them (input that arrived
+ * before the pty existed, for example), through the same queue and flow control as network
+ * input. `TN_RESULT_NOT_FOUND` when no pty is attached.
+ */
+tn_result tn_conn_write_pty(struct tn_conn *c, const uint8_t *data, size_t len);
 
 /**
  * The pty master bridged to the connection, -1 if none (for `ioctl`s of your own; the engine

@@ -290,3 +290,17 @@ fn events_for_what_the_client_sends_are_typed() {
             .any(|v| v.name == b"LD_PRELOAD" && v.kind == VarKind::UserVar)
     );
 }
+
+#[test]
+fn an_idle_session_is_small() {
+    // A server session after a full BSD negotiation, output flushed: the fixed size plus what
+    // it keeps on the heap.
+    let mut p = Pair::new(Config::server(), client_config());
+    p.start(Instant::now());
+    p.run();
+    p.server.shrink();
+    let fixed = std::mem::size_of::<Session>();
+    let heap = p.server.heap_size();
+    println!("idle server session: {fixed} bytes fixed + {heap} bytes heap");
+    assert!(fixed + heap <= 3 * 1024, "{fixed} + {heap}");
+}

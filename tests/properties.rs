@@ -53,7 +53,7 @@ fn cut(input: &[u8], mut points: Vec<usize>) -> Vec<&[u8]> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
     #[test]
     fn any_split_gives_the_same_events(input in stream(), points in prop::collection::vec(any::<usize>(), 0..12)) {
@@ -186,7 +186,7 @@ fn fold_eols(evs: Vec<Ev>) -> Vec<Ev> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
     fn what_we_emit_reparses_to_what_was_sent(actions in prop::collection::vec(action(), 0..30), nvt in any::<bool>()) {

@@ -14,15 +14,10 @@ use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::time::{Duration, Instant};
 
-/// Identifies a connection for as long as the engine runs (slot and generation).
+/// Identifies a connection for as long as the engine runs: 1 for the first, then counting up,
+/// never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ConnId(pub u64);
-
-impl ConnId {
-    pub(crate) fn new(slot: u32, generation: u32) -> ConnId {
-        ConnId(u64::from(generation) << 32 | u64::from(slot))
-    }
-}
 
 /// Why a connection closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +96,7 @@ pub(crate) struct Shared {
 
 pub(crate) struct ConnInner {
     pub(crate) cell: SessionCell,
+    pub(crate) id: u64,
     pub(crate) slot: u32,
     pub(crate) generation: u32,
     pub(crate) stream: TcpStream,
@@ -124,7 +120,7 @@ pub(crate) struct ConnInner {
 
 impl ConnInner {
     pub(crate) fn id(&self) -> ConnId {
-        ConnId::new(self.slot, self.generation)
+        ConnId(self.id)
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -244,6 +240,27 @@ impl<'a> Conn<'a> {
     /// flush and flow-control notices).
     pub fn attach_pty(&self, master: OwnedFd) -> std::io::Result<()> {
         super::bridge::attach(self.inner, master, None, None)
+    }
+
+    /// Writes bytes to the bridged pty as if the peer had typed them (input that arrived before the
+    /// pty existed, say); they go through the same queue and flow control as network input.
+    pub fn write_pty(&self, data: &[u8]) -> std::io::Result<()> {
+        let mut guard = self.inner.pty.borrow_mut();
+        let Some(link) = guard.as_mut() else {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no pty attached",
+            ));
+        };
+        link.to_pty.extend_from_slice(data);
+        if !super::bridge::write_pty(link) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the pty is closed",
+            ));
+        }
+        self.inner.mark_dirty();
+        Ok(())
     }
 
     /// The pty master bridged to this connection, if any.

@@ -40,6 +40,9 @@ pub struct EngineConfig {
     pub read_budget: usize,
     /// How long a closing connection may take to drain its output.
     pub linger: Duration,
+    /// TCP keepalive on accepted and outgoing connections: idle time before the first probe
+    /// (`None`: off). A peer that vanished without a FIN is then noticed.
+    pub keepalive: Option<Duration>,
 }
 
 impl Default for EngineConfig {
@@ -49,6 +52,7 @@ impl Default for EngineConfig {
             idle_timeout: None,
             read_budget: 256 * 1024,
             linger: Duration::from_secs(2),
+            keepalive: None,
         }
     }
 }
@@ -152,6 +156,7 @@ pub struct Engine<H: Handler> {
     read_buf: Box<[u8]>,
     stopping: Option<Instant>,
     stopped: bool,
+    next_id: u64,
 }
 
 impl<H: Handler> Engine<H> {
@@ -184,6 +189,7 @@ impl<H: Handler> Engine<H> {
             read_buf: vec![0; 64 * 1024].into_boxed_slice(),
             stopping: None,
             stopped: false,
+            next_id: 0,
         })
     }
 
@@ -541,8 +547,13 @@ impl<H: Handler> Engine<H> {
             self.free_slots.push(slot);
             return Err(e);
         }
+        if let Some(idle) = self.config.keepalive {
+            set_keepalive(stream.as_raw_fd(), idle);
+        }
+        self.next_id += 1;
         let inner = Box::new(ConnInner {
             cell: SessionCell::new(Session::new(config), true),
+            id: self.next_id,
             slot,
             generation,
             stream,
@@ -644,7 +655,11 @@ impl<H: Handler> Engine<H> {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    c.request_close(CloseReason::Error(e.raw_os_error().unwrap_or(0)));
+                    c.request_close(match e.raw_os_error() {
+                        // A reset is how many peers say goodbye.
+                        Some(libc::ECONNRESET) => CloseReason::PeerClosed,
+                        code => CloseReason::Error(code.unwrap_or(0)),
+                    });
                     break;
                 }
             };
@@ -1187,6 +1202,32 @@ fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
         }
     };
     (storage, len as libc::socklen_t)
+}
+
+/// Turns TCP keepalive on with `idle` before the first probe (then probes every 10 s, 6 times).
+fn set_keepalive(fd: RawFd, idle: Duration) {
+    let opts: [(libc::c_int, libc::c_int, libc::c_int); 4] = [
+        (libc::SOL_SOCKET, libc::SO_KEEPALIVE, 1),
+        (
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPIDLE,
+            idle.as_secs().clamp(1, 86400) as libc::c_int,
+        ),
+        (libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, 10),
+        (libc::IPPROTO_TCP, libc::TCP_KEEPCNT, 6),
+    ];
+    for (level, name, value) in opts {
+        // SAFETY: setsockopt on our own socket with a valid int.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                level,
+                name,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
 }
 
 /// Urgent data stays in the stream, so the Synch's DM is parsed where it belongs (BSD telnetd

@@ -344,6 +344,17 @@ pub extern "C" fn tn_engine_set_linger_ms(engine: *mut tn_engine, ms: u32) -> tn
     }
 }
 
+/// Turns TCP keepalive on for new connections: `idle_s` seconds of silence before the first
+/// probe (0: off, the default), so a peer that vanished without closing is noticed.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_engine_set_keepalive(engine: *mut tn_engine, idle_s: u32) -> tn_result {
+    ffi_panic_boundary! {
+        try_idle_engine!(engine).config_mut().keepalive =
+            (idle_s > 0).then(|| Duration::from_secs(u64::from(idle_s)));
+        tn_result::Ok
+    }
+}
+
 /// Listens on `host` (numeric IPv4 or IPv6 address, NUL-terminated) and `port` (0 picks a free
 /// port, see `tn_engine_listener_port`); sessions of accepted connections use a copy of
 /// `config`. `*listener` (if not NULL) receives the listener's number. An IPv6 listener is
@@ -699,7 +710,8 @@ pub extern "C" fn tn_conn_userdata(c: *const tn_conn) -> *mut c_void {
     }
 }
 
-/// A number identifying the connection for the engine's lifetime (never reused while it runs).
+/// A number identifying the connection: 1 for the engine's first connection, counting up, never
+/// reused while the engine runs.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_conn_id(c: *const tn_conn) -> u64 {
     ffi_panic_boundary! {
@@ -823,6 +835,22 @@ pub extern "C" fn tn_conn_attach_pty(c: *mut tn_conn, master_fd: c_int) -> tn_re
         match c.attach_pty(fd) {
             Ok(()) => tn_result::Ok,
             Err(err) => io_result(err),
+        }
+    }
+}
+
+/// Writes `len` bytes to the connection's pty as if the peer had typed them (input that arrived
+/// before the pty existed, for example), through the same queue and flow control as network
+/// input. `TN_RESULT_NOT_FOUND` when no pty is attached.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_conn_write_pty(c: *mut tn_conn, data: *const u8, len: usize) -> tn_result {
+    ffi_panic_boundary! {
+        let c = try_conn!(c);
+        let data = try_slice!(data, len);
+        match c.write_pty(data) {
+            Ok(()) => tn_result::Ok,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => tn_result::NotFound,
+            Err(e) => io_result(e),
         }
     }
 }

@@ -85,6 +85,16 @@ impl ReceivedEnv {
         true
     }
 
+    /// Bytes of heap memory held.
+    pub fn heap_size(&self) -> usize {
+        self.vars.capacity() * std::mem::size_of::<EnvVar>()
+            + self
+                .vars
+                .iter()
+                .map(|v| v.name.capacity() + v.value.as_ref().map_or(0, Vec::capacity))
+                .sum::<usize>()
+    }
+
     /// Every variable received, in the order first seen.
     pub fn vars(&self) -> &[EnvVar] {
         &self.vars
@@ -129,10 +139,12 @@ impl ReceivedEnv {
             if !valid_name(name) || !allowlisted(name, allowlist) {
                 continue;
             }
-            let value = if name == "USER" || name == "LOGNAME" {
-                valid_user(value)
-            } else {
-                valid_value(value)
+            let value = match name {
+                "USER" | "LOGNAME" => valid_user(value),
+                "TERM" => valid_term(value).and_then(|_| std::str::from_utf8(value).ok()),
+                "LINES" | "COLUMNS" => valid_number(value),
+                _ if name == "LANG" || name.starts_with("LC_") => valid_locale(value),
+                _ => valid_value(value),
             };
             let Some(value) = value else { continue };
             match out.iter_mut().find(|(n, _)| n == name) {
@@ -167,6 +179,23 @@ pub fn valid_value(value: &[u8]) -> Option<&str> {
         return None;
     }
     std::str::from_utf8(value).ok()
+}
+
+/// A positive decimal number of at most 5 digits (LINES, COLUMNS).
+pub fn valid_number(value: &[u8]) -> Option<&str> {
+    let ok =
+        (1..=5).contains(&value.len()) && value.iter().all(u8::is_ascii_digit) && value[0] != b'0';
+    ok.then(|| std::str::from_utf8(value).ok()).flatten()
+}
+
+/// A locale name (LANG, LC_*): `[A-Za-z0-9_.@-]`, 1 to 64 bytes, such as "en_US.UTF-8".
+pub fn valid_locale(value: &[u8]) -> Option<&str> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'@' | b'-'));
+    ok.then(|| std::str::from_utf8(value).ok()).flatten()
 }
 
 /// A user name safe to pass to a login program after `--`: 1 to 32 bytes of printable ASCII, not
@@ -260,6 +289,24 @@ mod tests {
         let got = env.allowed(DEFAULT_ALLOWLIST);
         let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["LANG", "LC_ALL", "TERM"]);
+    }
+
+    #[test]
+    fn well_known_values_are_checked_by_their_meaning() {
+        let mut env = ReceivedEnv::default();
+        env.record(var("TERM", b"../../tmp/x"));
+        env.record(var("LINES", b"lots"));
+        env.record(var("COLUMNS", b"132"));
+        env.record(var("LANG", b"en_US.UTF-8; rm -rf /"));
+        env.record(var("LC_ALL", b"de_DE.UTF-8"));
+        let got = env.allowed(DEFAULT_ALLOWLIST);
+        assert_eq!(
+            got,
+            [
+                ("COLUMNS".to_string(), "132".to_string()),
+                ("LC_ALL".to_string(), "de_DE.UTF-8".to_string())
+            ]
+        );
     }
 
     #[test]

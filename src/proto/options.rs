@@ -131,8 +131,14 @@ impl Options {
     }
 
     pub(super) fn heap_size(&self) -> usize {
+        let bytes = |v: &Option<Vec<u8>>| v.as_ref().map_or(0, Vec::capacity);
         self.ttypes.iter().map(|t| t.capacity()).sum::<usize>()
-            + self.ttypes.capacity() * 24
+            + self.ttypes.capacity() * std::mem::size_of::<Vec<u8>>()
+            + self.env.heap_size()
+            + bytes(&self.xdisplay)
+            + bytes(&self.location)
+            + bytes(&self.charset)
+            + bytes(&self.forwardmask)
             + self.slc_map.as_ref().map_or(0, |_| 256)
     }
 }
@@ -195,6 +201,11 @@ impl Session {
         }
         self.opts.settled = true;
         handler(self, &Event::Settled { timed_out: true });
+    }
+
+    /// Whether the opening negotiation has started and is not settled yet.
+    pub(super) fn settling(&self) -> bool {
+        self.opts.started && !self.opts.settled
     }
 
     /// Whether the opening negotiation is settled.

@@ -6,7 +6,7 @@
 //! split, except that a run of data may arrive in more pieces.
 
 use super::consts::{CR, IAC, LF, NUL, SB, SE};
-use super::event::{Eol, Verb, Warning};
+use super::event::{Command, Eol, Verb, Warning};
 use memchr::{memchr, memchr3};
 
 /// A syntactic element of the input.
@@ -142,6 +142,21 @@ impl Parser {
             IAC => {
                 if i > 0 {
                     sink.token(Token::Data(&rest[..i]));
+                }
+                // Fast paths for a whole command in this buffer: the common case, parsed here
+                // without going through the IAC and verb states.
+                match next.and_then(Verb::from_byte) {
+                    Some(verb) if i + 2 < rest.len() => {
+                        sink.token(Token::Negotiate(verb, rest[i + 2]));
+                        return i + 3;
+                    }
+                    _ => {}
+                }
+                if let Some(code) = next {
+                    if Command::from_byte(code).is_some() {
+                        sink.token(Token::Command(code));
+                        return i + 2;
+                    }
                 }
                 self.state = State::Iac;
                 i + 1

@@ -45,6 +45,97 @@ const STATE_MASK: u8 = 0b011;
 const QUEUE_BIT: u8 = 0b100;
 const REMOTE_SHIFT: u8 = 3;
 
+fn side_bit(side: Side) -> u8 {
+    match side {
+        Side::Local => ALLOW_LOCAL,
+        Side::Remote => ALLOW_REMOTE,
+    }
+}
+
+const REPLY_NONE: u8 = 0;
+const REPLY_AGREE: u8 = 1;
+const REPLY_REFUSE: u8 = 2;
+
+/// One row of RFC 1143's "upon receipt of" tables.
+#[derive(Clone, Copy)]
+struct Transition {
+    /// New state and queue bits.
+    next: u8,
+    /// REPLY_NONE, REPLY_AGREE (WILL/DO) or REPLY_REFUSE (WONT/DONT).
+    reply: u8,
+    /// 0 unchanged, 1 now in effect, 2 no longer in effect.
+    changed: u8,
+    refused: bool,
+    unexpected: bool,
+}
+
+/// The transition for a side's state bits (state | queue), the verb (enable or disable) and the
+/// policy (allowed), as RFC 1143 section 7 tabulates it.
+const fn transition(bits: u8, enable: bool, allowed: bool) -> Transition {
+    const NO: u8 = 0;
+    const YES: u8 = 1;
+    const WANTNO: u8 = 2;
+    const WANTYES: u8 = 3;
+    let state = bits & STATE_MASK;
+    let queued = bits & QUEUE_BIT != 0;
+    let (next, reply, refused, unexpected) = match (state, queued, enable) {
+        // WILL / DO
+        (NO, _, true) => {
+            if allowed {
+                (YES, REPLY_AGREE, false, false)
+            } else {
+                (NO, REPLY_REFUSE, false, false)
+            }
+        }
+        (YES, _, true) => (bits, REPLY_NONE, false, false),
+        (WANTNO, false, true) => (NO, REPLY_NONE, false, true),
+        (WANTNO, true, true) => (YES, REPLY_NONE, false, true),
+        (WANTYES, false, true) => (YES, REPLY_NONE, false, false),
+        (WANTYES, true, true) => (WANTNO, REPLY_REFUSE, false, false),
+        // WONT / DONT
+        (NO, _, false) => (bits, REPLY_NONE, false, false),
+        (YES, _, false) => (NO, REPLY_REFUSE, false, false),
+        (WANTNO, false, false) => (NO, REPLY_NONE, false, false),
+        (WANTNO, true, false) => (WANTYES, REPLY_AGREE, false, false),
+        (WANTYES, false, false) => (NO, REPLY_NONE, true, false),
+        _ => (NO, REPLY_NONE, false, false),
+    };
+    // In effect: YES, or WANTNO (until the peer confirms).
+    let was = state == YES || state == WANTNO;
+    let now = next & STATE_MASK == YES || next & STATE_MASK == WANTNO;
+    let changed = if was == now {
+        0
+    } else if now {
+        1
+    } else {
+        2
+    };
+    Transition {
+        next,
+        reply,
+        changed,
+        refused,
+        unexpected,
+    }
+}
+
+/// Every receive transition, indexed by state bits | enable << 3 | allowed << 4.
+const RECEIVE: [Transition; 32] = {
+    let mut t = [Transition {
+        next: 0,
+        reply: 0,
+        changed: 0,
+        refused: false,
+        unexpected: false,
+    }; 32];
+    let mut i = 0;
+    while i < 32 {
+        t[i] = transition(i as u8 & 7, i & 8 != 0, i & 16 != 0);
+        i += 1;
+    }
+    t
+};
+
 /// What one negotiation step produced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -155,15 +246,9 @@ impl Negotiation {
         self.policy[option as usize] = bits & (ALLOW_LOCAL | ALLOW_REMOTE);
     }
 
-    fn allowed(&self, option: u8, side: Side) -> bool {
-        let bit = match side {
-            Side::Local => ALLOW_LOCAL,
-            Side::Remote => ALLOW_REMOTE,
-        };
-        self.policy[option as usize] & bit != 0
-    }
-
     /// Processes a verb received from the peer (RFC 1143 section 7, "upon receipt of").
+    ///
+    /// The rows of RFC 1143's tables are precomputed in [`RECEIVE`]; this is one lookup.
     pub fn receive(&mut self, verb: Verb, option: u8) -> Outcome {
         let (side, enable) = match verb {
             Verb::Will => (Side::Remote, true),
@@ -171,53 +256,27 @@ impl Negotiation {
             Verb::Do => (Side::Local, true),
             Verb::Dont => (Side::Local, false),
         };
+        let shift = Self::shift(side);
+        let slot = &mut self.states[option as usize];
+        let bits = (*slot >> shift) & (STATE_MASK | QUEUE_BIT);
+        let allowed = self.policy[option as usize] & side_bit(side) != 0;
+        let t = RECEIVE[usize::from(bits) | usize::from(enable) << 3 | usize::from(allowed) << 4];
+        *slot = (*slot & !((STATE_MASK | QUEUE_BIT) << shift)) | (t.next << shift);
         let (agree, refuse) = verbs(side);
-        let cur = self.state(option, side);
-        let mut out = Outcome::default();
-        use QState::*;
-        let (next, queued) = match (cur.state, cur.opposite_queued, enable) {
-            // WILL / DO
-            (No, _, true) => {
-                if self.allowed(option, side) {
-                    out.reply = Some(agree);
-                    (Yes, false)
-                } else {
-                    out.reply = Some(refuse);
-                    (No, false)
-                }
-            }
-            (Yes, q, true) => (Yes, q),
-            (WantNo, false, true) => {
-                out.unexpected = true;
-                (No, false)
-            }
-            (WantNo, true, true) => {
-                out.unexpected = true;
-                (Yes, false)
-            }
-            (WantYes, false, true) => (Yes, false),
-            (WantYes, true, true) => {
-                out.reply = Some(refuse);
-                (WantNo, false)
-            }
-            // WONT / DONT
-            (No, q, false) => (No, q),
-            (Yes, _, false) => {
-                out.reply = Some(refuse);
-                (No, false)
-            }
-            (WantNo, false, false) => (No, false),
-            (WantNo, true, false) => {
-                out.reply = Some(agree);
-                (WantYes, false)
-            }
-            (WantYes, false, false) => {
-                out.refused = true;
-                (No, false)
-            }
-            (WantYes, true, false) => (No, false),
-        };
-        self.finish(option, side, cur, next, queued, out)
+        Outcome {
+            reply: match t.reply {
+                REPLY_AGREE => Some(agree),
+                REPLY_REFUSE => Some(refuse),
+                _ => None,
+            },
+            changed: match t.changed {
+                1 => Some(true),
+                2 => Some(false),
+                _ => None,
+            },
+            refused: t.refused,
+            unexpected: t.unexpected,
+        }
     }
 
     /// Asks for an option to be enabled or disabled on a side (RFC 1143 section 7, "if we decide

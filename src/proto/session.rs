@@ -257,7 +257,10 @@ impl Session {
             handler(self, &Event::OptionRefused { option, side });
             self.on_option_refused(option, side);
         }
-        self.after_protocol(handler);
+        // The input mode follows option changes; the settled moment anything while waiting.
+        if outcome.changed.is_some() || outcome.refused || self.settling() {
+            self.after_protocol(handler);
+        }
     }
 
     fn on_subnegotiation<H>(&mut self, option: u8, payload: &[u8], handler: &mut H)
@@ -265,7 +268,9 @@ impl Session {
         H: FnMut(&mut Session, &Event<'_>),
     {
         self.on_option_subnegotiation(option, payload, handler);
-        self.after_protocol(handler);
+        if self.settling() {
+            self.after_protocol(handler);
+        }
     }
 
     // ----- output -----
