@@ -1661,6 +1661,13 @@ tn_result tn_engine_set_idle_timeout_ms(struct tn_engine *engine, uint32_t ms);
 tn_result tn_engine_set_linger_ms(struct tn_engine *engine, uint32_t ms);
 
 /**
+ * How many bytes the engine reads from one connection (or pty) before the others get their turn
+ * (default 262144). Smaller values share the loop more fairly when a few peers flood (a chat
+ * relaying one sender to many readers, say); larger ones move bulk data with fewer wake-ups.
+ */
+tn_result tn_engine_set_read_budget(struct tn_engine *engine, size_t bytes);
+
+/**
  * Turns TCP keepalive on for new connections: `idle_s` seconds of silence before the first
  * probe (0: off, the default), so a peer that vanished without closing is noticed.
  */

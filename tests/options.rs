@@ -304,3 +304,16 @@ fn an_idle_session_is_small() {
     println!("idle server session: {fixed} bytes fixed + {heap} bytes heap");
     assert!(fixed + heap <= 3 * 1024, "{fixed} + {heap}");
 }
+
+#[test]
+fn the_client_settles_too() {
+    let mut p = Pair::new(Config::server(), client_config());
+    p.start(Instant::now());
+    p.run();
+    assert!(
+        p.client.is_settled(),
+        "client events: {:?}",
+        p.client_events
+    );
+    assert!(p.client_events.contains(&line("settled")));
+}

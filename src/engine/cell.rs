@@ -15,6 +15,9 @@ pub(crate) struct SessionCell {
     active: Cell<*mut Session>,
     /// The session belongs to an engine connection: the engine feeds it, starts it and frees it.
     pub(crate) engine_owned: bool,
+    /// The engine connection that owns the session (null for a standalone one): told to look at
+    /// its output whenever the application reaches the session from outside.
+    pub(crate) owner: Cell<*const super::conn::ConnInner>,
 }
 
 impl SessionCell {
@@ -23,7 +26,24 @@ impl SessionCell {
             session: UnsafeCell::new(session),
             active: Cell::new(std::ptr::null_mut()),
             engine_owned,
+            owner: Cell::new(std::ptr::null()),
         }
+    }
+
+    /// The session for the application (the C API): like [`get`](Self::get), and an engine
+    /// connection is told to flush whatever the caller queues.
+    ///
+    /// # Safety
+    /// As for [`get`](Self::get).
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn get_external(&self) -> &mut Session {
+        let owner = self.owner.get();
+        if !owner.is_null() {
+            // SAFETY: the owner outlives its cell (the cell is one of its fields).
+            unsafe { &*owner }.mark_dirty();
+        }
+        // SAFETY: per the contract.
+        unsafe { self.get() }
     }
 
     /// Whether a callback of this session is running (the session is lent).

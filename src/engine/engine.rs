@@ -219,6 +219,21 @@ impl<H: Handler> Engine<H> {
         self.open
     }
 
+    /// Calls `f` with the handler and each open connection (outside callbacks: to start work on
+    /// connections from the program's own code).
+    pub fn for_each_conn(&mut self, mut f: impl FnMut(&mut H, Conn<'_>)) {
+        for slot in 0..self.conns.len() as u32 {
+            let Some(c) = self.conn(slot) else { continue };
+            if c.phase.get() != Phase::Open {
+                continue;
+            }
+            // SAFETY: see open_conn.
+            let c: &ConnInner = unsafe { &*(c as *const ConnInner) };
+            f(&mut self.handler, Conn { inner: c });
+        }
+        self.run_actions();
+    }
+
     /// Engine-wide operations outside callbacks.
     pub fn ctl(&self) -> Ctl<'_> {
         Ctl {
@@ -351,15 +366,16 @@ impl<H: Handler> Engine<H> {
     }
 
     /// Waits up to `timeout` (`None`: until something happens) and handles what is ready.
+    /// Does not wait when work queued before the call (a close, a send) already ran callbacks.
     pub fn poll(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.run_actions();
+        let busy = self.run_actions();
         let now = Instant::now();
         let mut wait = timeout;
         if let Some(t) = self.timers.next() {
             let until = t.saturating_duration_since(now);
             wait = Some(wait.map_or(until, |w| w.min(until)));
         }
-        if !self.ready.is_empty() || !self.shared.dirty.borrow().is_empty() {
+        if busy || !self.ready.is_empty() || !self.shared.dirty.borrow().is_empty() {
             wait = Some(Duration::ZERO);
         }
         match self.poll.poll(&mut self.events, wait) {
@@ -367,20 +383,22 @@ impl<H: Handler> Engine<H> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
-        let mut ready: Vec<(Token, bool, bool, bool, bool)> =
-            Vec::with_capacity(self.events.iter().count());
-        for ev in self.events.iter() {
-            ready.push((
-                ev.token(),
-                ev.is_readable() || ev.is_read_closed() || ev.is_error(),
-                ev.is_writable() || ev.is_write_closed() || ev.is_error(),
-                ev.is_priority(),
-                ev.is_error(),
-            ));
-        }
-        for (token, readable, writable, priority, _error) in ready {
+        let ready: Vec<(Token, bool, bool, bool)> = self
+            .events
+            .iter()
+            .map(|ev| {
+                (
+                    ev.token(),
+                    ev.is_readable() || ev.is_read_closed() || ev.is_error(),
+                    ev.is_writable() || ev.is_write_closed() || ev.is_error(),
+                    ev.is_priority(),
+                )
+            })
+            .collect();
+        // Everything ready is handled first, then output is flushed once per connection: a
+        // message broadcast to many connections costs one write each, not one per event.
+        for (token, readable, writable, priority) in ready {
             self.dispatch(token, readable, writable, priority);
-            self.run_actions();
         }
         // Connections that used up their read budget get another turn.
         let turns = self.ready.len();
@@ -573,7 +591,10 @@ impl<H: Handler> Engine<H> {
             userdata: Cell::new(std::ptr::null_mut()),
             shared: &*self.shared,
         });
-        self.conns[slot as usize] = Box::into_raw(inner);
+        let raw = Box::into_raw(inner);
+        // SAFETY: just allocated; the cell lives exactly as long as its connection.
+        unsafe { (*raw).cell.owner.set(raw) };
+        self.conns[slot as usize] = raw;
         self.open += 1;
         if let Some(idle) = self.config.idle_timeout {
             self.timers
@@ -843,14 +864,17 @@ impl<H: Handler> Engine<H> {
         }
     }
 
-    /// Runs queued actions and settles dirty connections until nothing is left.
-    fn run_actions(&mut self) {
+    /// Runs queued actions and settles dirty connections until nothing is left; returns whether
+    /// there was anything to do.
+    fn run_actions(&mut self) -> bool {
+        let mut did = false;
         for _ in 0..64 {
             let actions = std::mem::take(&mut *self.shared.actions.borrow_mut());
             let dirty = std::mem::take(&mut *self.shared.dirty.borrow_mut());
             if actions.is_empty() && dirty.is_empty() {
-                return;
+                return did;
             }
+            did = true;
             for a in actions {
                 self.run_action(a);
             }
@@ -861,6 +885,7 @@ impl<H: Handler> Engine<H> {
                 }
             }
         }
+        did
     }
 
     fn run_action(&mut self, a: Action) {

@@ -344,6 +344,20 @@ pub extern "C" fn tn_engine_set_linger_ms(engine: *mut tn_engine, ms: u32) -> tn
     }
 }
 
+/// How many bytes the engine reads from one connection (or pty) before the others get their turn
+/// (default 262144). Smaller values share the loop more fairly when a few peers flood (a chat
+/// relaying one sender to many readers, say); larger ones move bulk data with fewer wake-ups.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_engine_set_read_budget(engine: *mut tn_engine, bytes: usize) -> tn_result {
+    ffi_panic_boundary! {
+        if bytes == 0 {
+            return tn_result::InvalidArgument;
+        }
+        try_idle_engine!(engine).config_mut().read_budget = bytes;
+        tn_result::Ok
+    }
+}
+
 /// Turns TCP keepalive on for new connections: `idle_s` seconds of silence before the first
 /// probe (0: off, the default), so a peer that vanished without closing is noticed.
 #[unsafe(no_mangle)]

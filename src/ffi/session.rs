@@ -57,7 +57,7 @@ fn handle(p: *const tn_session) -> Option<*mut Handle> {
 fn session_of<'a>(p: *const tn_session) -> &'a mut Session {
     // SAFETY: calls into the library never overlap on one session (one thread at a time), and the
     // cell returns the lent borrow while a callback runs.
-    unsafe { cell_of(p).get() }
+    unsafe { cell_of(p).get_external() }
 }
 
 /// The session behind a handle, `None` for NULL (for the option functions).

@@ -158,10 +158,14 @@ impl OutputQueue {
         self.head += n;
         if self.head == self.buf.len() {
             self.reset();
-        } else if self.head >= KEEP_CAPACITY && self.head * 2 >= self.buf.len() {
-            // Reclaim the consumed front once it dominates the buffer.
-            self.buf.drain(..self.head);
-            self.head = 0;
+        } else {
+            // Reclaim the consumed front once it dominates the buffer, but keep the written part
+            // of the first run: clear_data looks at it to finish an escape a partial write cut.
+            let run_start = self.head - self.head_done;
+            if run_start >= KEEP_CAPACITY && run_start * 2 >= self.buf.len() {
+                self.buf.drain(..run_start);
+                self.head -= run_start;
+            }
         }
         n
     }
@@ -305,6 +309,26 @@ mod tests {
             drain(&mut q),
             vec![(vec![255, 251, 1, 255, 250, 24, 0, b'x', 255, 240], false)]
         );
+    }
+
+    #[test]
+    fn clear_after_a_large_partial_write() {
+        // A partial write of a big data run, then Abort Output: the consumed front may have
+        // been reclaimed, and the cut escape must still be finished.
+        let mut q = OutputQueue::new();
+        let mut data = vec![b'x'; 30_000];
+        data.extend_from_slice(&[255, 255]);
+        data.extend_from_slice(&[b'y'; 10_000]);
+        q.push(FrameKind::Data, &data);
+        q.push(FrameKind::Control, &[255, 241]);
+        q.consume(30_001); // up to and including the first 255 of the pair
+        assert_eq!(q.clear_data(), data.len() - 30_001 - 1);
+        assert_eq!(drain(&mut q), vec![(vec![255, 255, 241], false)]);
+        let mut q = OutputQueue::new();
+        q.push(FrameKind::Data, &vec![b'z'; 40_000]);
+        q.consume(30_000);
+        q.clear_data();
+        assert!(q.is_empty());
     }
 
     #[test]
