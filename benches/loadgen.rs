@@ -143,7 +143,33 @@ struct Load {
 }
 
 impl Load {
+    /// An echoed line came back: record its round trip and send the next one.
+    fn line_echoed(&mut self, conn: Conn<'_>) {
+        let now = Instant::now();
+        let Some(c) = self.clients.get_mut(&conn.id().0) else {
+            return;
+        };
+        c.line.clear();
+        let Some(sent) = c.sent_at.take() else {
+            return;
+        };
+        if c.setup.is_none() {
+            let setup = now - c.started.unwrap_or(sent);
+            c.setup = Some(setup);
+            self.setups.push(setup);
+        } else {
+            self.round_trips.push(now - sent);
+        }
+        if self.running_lines && c.lines_left > 0 {
+            c.lines_left -= 1;
+            self.send_line(conn);
+        }
+    }
+
     fn send_line(&mut self, conn: Conn<'_>) {
+        if std::env::var_os("LOADGEN_DEBUG").is_some() {
+            eprintln!("{}: send line (queued {})", conn.id().0, conn.output_len());
+        }
         let c = self.clients.get_mut(&conn.id().0).unwrap();
         c.sent_at = Some(Instant::now());
         let _ = conn.send(self.probe);
@@ -185,32 +211,21 @@ impl Handler for Load {
                     c.bulk_received += d.len();
                     return;
                 }
-                c.line.extend_from_slice(d);
+                // In BINARY mode (telnetlib3 negotiates it) line ends arrive as data.
+                if d.contains(&b'\n') {
+                    self.line_echoed(conn);
+                } else {
+                    c.line.extend_from_slice(d);
+                }
             }
             Event::Eol(_) => {
-                let now = Instant::now();
-                let Some(c) = self.clients.get_mut(&id) else {
+                let Some(c) = self.clients.get(&id) else {
                     return;
                 };
                 if c.bulk_left > 0 || c.bulk_received > 0 {
                     return;
                 }
-                if c.line.is_empty() || c.sent_at.is_none() {
-                    c.line.clear();
-                    return;
-                }
-                c.line.clear();
-                let rtt = now - c.sent_at.take().unwrap();
-                if c.setup.is_none() {
-                    c.setup = Some(now - c.started.unwrap());
-                    self.setups.push(c.setup.unwrap());
-                } else {
-                    self.round_trips.push(rtt);
-                }
-                if self.running_lines && c.lines_left > 0 {
-                    c.lines_left -= 1;
-                    self.send_line(conn);
-                }
+                self.line_echoed(conn);
             }
             _ => {}
         }

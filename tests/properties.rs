@@ -64,11 +64,15 @@ proptest! {
         }
     }
 
+    /// No amplification: replies are bounded by a constant times the input. The largest factor
+    /// is a 3-byte request answered with a reply and a follow-up subnegotiation (IAC WILL TTYPE
+    /// gets IAC DO TTYPE and IAC SB TTYPE SEND IAC SE: 9 bytes), or a client's SLC export after
+    /// IAC DO LINEMODE; 32 covers them all (see fuzz/src/bounds.rs).
     #[test]
-    fn output_never_exceeds_input(input in stream()) {
+    fn output_is_bounded_by_input(input in stream()) {
         for config in configs() {
             let (_, out) = feed_chunks(&mut session(&config), &[&input]);
-            prop_assert!(out.len() <= input.len(), "{} bytes out for {} in", out.len(), input.len());
+            prop_assert!(out.len() <= 32 * input.len(), "{} bytes out for {} in", out.len(), input.len());
         }
     }
 }
@@ -218,9 +222,11 @@ proptest! {
         }
         // Part of the queue has been written already when the application aborts output.
         let mut wire = vec![];
-        let n = consumed % (a.output_len() + 1);
-        wire.extend_from_slice(&a.peek_output().unwrap().bytes[..n]);
-        a.consume_output(n);
+        if let Some(first) = a.peek_output() {
+            let n = consumed % (first.bytes.len() + 1);
+            wire.extend_from_slice(&first.bytes[..n]);
+            a.consume_output(n);
+        }
         a.clear_output();
         let mut urgent_seen = false;
         while let Some(chunk) = a.peek_output() {

@@ -186,7 +186,7 @@ impl<H: Handler> Engine<H> {
             reap: Vec::new(),
             handler,
             config,
-            read_buf: vec![0; 64 * 1024].into_boxed_slice(),
+            read_buf: vec![0; 256 * 1024].into_boxed_slice(),
             stopping: None,
             stopped: false,
             next_id: 0,

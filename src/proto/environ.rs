@@ -128,32 +128,36 @@ impl ReceivedEnv {
     /// or prefixes written `PREFIX*`), with sane names and values (no control bytes, valid
     /// UTF-8, length-capped; USER and LOGNAME must also be valid user names). Later values win.
     pub fn allowed(&self, allowlist: &[&str]) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = Vec::new();
-        for v in &self.vars {
-            let Some(value) = v.value.as_deref() else {
-                continue;
-            };
-            let Ok(name) = std::str::from_utf8(&v.name) else {
-                continue;
-            };
-            if !valid_name(name) || !allowlisted(name, allowlist) {
+        // The latest value of a name decides, valid or not, as for `user()`: a hostile value
+        // sent after a valid one removes the variable rather than leaving the older value.
+        type Decision<'a> = (&'a [u8], Option<(String, String)>);
+        let mut decided: Vec<Decision<'_>> = Vec::new();
+        for v in self.vars.iter().rev() {
+            if decided.iter().any(|(n, _)| *n == v.name.as_slice()) {
                 continue;
             }
-            let value = match name {
-                "USER" | "LOGNAME" => valid_user(value),
-                "TERM" => valid_term(value).and_then(|_| std::str::from_utf8(value).ok()),
-                "LINES" | "COLUMNS" => valid_number(value),
-                _ if name == "LANG" || name.starts_with("LC_") => valid_locale(value),
-                _ => valid_value(value),
-            };
-            let Some(value) = value else { continue };
-            match out.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = value.to_string(),
-                None => out.push((name.to_string(), value.to_string())),
-            }
+            decided.push((&v.name, allowed_pair(v, allowlist)));
         }
-        out
+        decided.reverse();
+        decided.into_iter().filter_map(|(_, pair)| pair).collect()
     }
+}
+
+/// The (name, value) a child may get for one received variable, if any.
+fn allowed_pair(v: &EnvVar, allowlist: &[&str]) -> Option<(String, String)> {
+    let value = v.value.as_deref()?;
+    let name = std::str::from_utf8(&v.name).ok()?;
+    if !valid_name(name) || !allowlisted(name, allowlist) {
+        return None;
+    }
+    let value = match name {
+        "USER" | "LOGNAME" => valid_user(value),
+        "TERM" => valid_term(value).and_then(|_| std::str::from_utf8(value).ok()),
+        "LINES" | "COLUMNS" => valid_number(value),
+        _ if name == "LANG" || name.starts_with("LC_") => valid_locale(value),
+        _ => valid_value(value),
+    }?;
+    Some((name.to_string(), value.to_string()))
 }
 
 /// Whether `name` is admitted by `allowlist` (exact, or `PREFIX*`).
@@ -307,6 +311,20 @@ mod tests {
                 ("LC_ALL".to_string(), "de_DE.UTF-8".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn the_latest_value_decides_for_the_child_too() {
+        let mut env = ReceivedEnv::default();
+        env.record(EnvVar {
+            kind: VarKind::UserVar,
+            name: b"USER".to_vec(),
+            value: Some(b"alice".to_vec()),
+            source: EnvSource::NewEnviron,
+        });
+        env.record(var("USER", b"-f root"));
+        assert_eq!(env.user(), None);
+        assert!(env.allowed(DEFAULT_ALLOWLIST).is_empty());
     }
 
     #[test]

@@ -441,11 +441,9 @@ impl Session {
     ) where
         H: FnMut(&mut Session, &Event<'_>),
     {
-        let remote = self.neg.enabled(option, Side::Remote);
-        let local = self.neg.enabled(option, Side::Local);
         match option {
             opt::NAWS => {
-                if !remote {
+                if !self.agreed(option, Side::Remote, handler) {
                     return handler(self, &not_enabled(option));
                 }
                 match wire::naws_decode(payload) {
@@ -459,18 +457,18 @@ impl Session {
             }
             opt::TTYPE | opt::TSPEED | opt::XDISPLOC => {
                 if wire::is_send(payload) {
-                    if !local {
+                    if !self.agreed(option, Side::Local, handler) {
                         return handler(self, &not_enabled(option));
                     }
                     self.answer_send(option);
-                } else if !remote {
+                } else if !self.agreed(option, Side::Remote, handler) {
                     handler(self, &not_enabled(option));
                 } else {
                     self.on_is_text(option, payload, handler);
                 }
             }
             opt::SNDLOC => {
-                if !remote {
+                if !self.agreed(option, Side::Remote, handler) {
                     return handler(self, &not_enabled(option));
                 }
                 if payload.len() > wire::MAX_TEXT || payload.iter().any(|&b| b < 0x20 || b == 0x7f)
@@ -482,13 +480,15 @@ impl Session {
             }
             opt::NEW_ENVIRON | opt::OLD_ENVIRON => self.on_environ(option, payload, handler),
             opt::CHARSET => {
-                if !remote && !local {
+                if !self.agreed(option, Side::Remote, handler)
+                    && !self.agreed(option, Side::Local, handler)
+                {
                     return handler(self, &not_enabled(option));
                 }
                 self.on_charset(payload, handler);
             }
             opt::LFLOW => {
-                if !local {
+                if !self.agreed(option, Side::Local, handler) {
                     return handler(self, &not_enabled(option));
                 }
                 match wire::lflow_decode(payload) {
@@ -504,15 +504,41 @@ impl Session {
                     Err(_) => handler(self, &malformed(option)),
                 }
             }
-            opt::STATUS => self.on_status(payload, local, remote, handler),
+            opt::STATUS => self.on_status(payload, handler),
             opt::LINEMODE => self.on_linemode(payload, handler),
             _ => {
-                if !remote && !local {
+                if !self.agreed(option, Side::Remote, handler)
+                    && !self.agreed(option, Side::Local, handler)
+                {
                     return handler(self, &not_enabled(option));
                 }
                 handler(self, &Event::Subnegotiation { option, payload });
             }
         }
+    }
+
+    /// Whether `side` of `option` is in effect for a subnegotiation that needs it. A peer that
+    /// answers our request with the subnegotiation itself instead of the verb (telnetlib3 answers
+    /// WILL TSPEED, XDISPLOC, LFLOW, STATUS and NEW-ENVIRON with SEND, never DO) is taken to have
+    /// agreed: the session settles the request as if the verb had come. Refusing instead would
+    /// leave both ends waiting. Anything not requested still needs the verb first (RFC 855).
+    fn agreed<H>(&mut self, option: u8, side: Side, handler: &mut H) -> bool
+    where
+        H: FnMut(&mut Session, &Event<'_>),
+    {
+        if self.neg.enabled(option, side) {
+            return true;
+        }
+        let st = self.neg.state(option, side);
+        if st.state != QState::WantYes || st.opposite_queued {
+            return false;
+        }
+        let verb = match side {
+            Side::Local => Verb::Do,
+            Side::Remote => Verb::Will,
+        };
+        self.on_negotiate(verb, option, handler);
+        self.neg.enabled(option, side)
     }
 
     /// Answers SEND for an option this end performs (client side of TTYPE, TSPEED, XDISPLOC).
@@ -644,7 +670,7 @@ impl Session {
             return handler(self, &malformed(option));
         };
         if qualifier == wire::SEND {
-            if !self.neg.enabled(option, Side::Local) {
+            if !self.agreed(option, Side::Local, handler) {
                 return handler(self, &not_enabled(option));
             }
             return match wire::env_list_decode(list, wire::ENV_CODES, 256, 256) {
@@ -655,7 +681,7 @@ impl Session {
         if qualifier != wire::IS && qualifier != wire::INFO {
             return handler(self, &malformed(option));
         }
-        if !self.neg.enabled(option, Side::Remote) {
+        if !self.agreed(option, Side::Remote, handler) {
             return handler(self, &not_enabled(option));
         }
         if qualifier == wire::IS {
@@ -913,13 +939,13 @@ impl Session {
 
     // ----- STATUS -----
 
-    fn on_status<H>(&mut self, payload: &[u8], local: bool, remote: bool, handler: &mut H)
+    fn on_status<H>(&mut self, payload: &[u8], handler: &mut H)
     where
         H: FnMut(&mut Session, &Event<'_>),
     {
         match payload.split_first() {
             Some((&wire::SEND, [])) => {
-                if !local {
+                if !self.agreed(opt::STATUS, Side::Local, handler) {
                     return handler(self, &not_enabled(opt::STATUS));
                 }
                 let report = wire::status_encode(
@@ -929,7 +955,7 @@ impl Session {
                 self.queue_subnegotiation(opt::STATUS, &report);
             }
             Some((&wire::IS, list)) => {
-                if !remote {
+                if !self.agreed(opt::STATUS, Side::Remote, handler) {
                     return handler(self, &not_enabled(opt::STATUS));
                 }
                 match wire::status_decode(list) {
@@ -963,7 +989,7 @@ impl Session {
             Role::Server => Side::Remote,
             Role::Client => Side::Local,
         };
-        if !self.neg.enabled(opt::LINEMODE, client_side) {
+        if !self.agreed(opt::LINEMODE, client_side, handler) {
             return handler(self, &not_enabled(opt::LINEMODE));
         }
         let msg = match wire::linemode_decode(payload) {

@@ -18,11 +18,15 @@ pub enum FrameKind {
     Urgent,
 }
 
+/// A run of same-kind frames: 8 bytes, so bookkeeping stays small next to the bytes it covers.
 #[derive(Clone, Copy, Debug)]
 struct Run {
+    len: u32,
     kind: FrameKind,
-    len: usize,
 }
+
+/// Longest run: a longer stretch of one kind continues in a new run.
+const MAX_RUN: usize = u32::MAX as usize;
 
 /// The next bytes to write, as [`OutputQueue::peek`] returns them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +52,7 @@ pub struct OutputQueue {
     /// Bytes of the first run already consumed.
     head_done: usize,
     urgent_runs: usize,
+    data_runs: usize,
 }
 
 impl OutputQueue {
@@ -98,14 +103,44 @@ impl OutputQueue {
 
     fn extend_run(&mut self, kind: FrameKind, len: usize) {
         match self.runs.back_mut() {
-            Some(run) if run.kind == kind && kind != FrameKind::Urgent => run.len += len,
+            Some(run)
+                if run.kind == kind
+                    && kind != FrameKind::Urgent
+                    && run.len as usize + len <= MAX_RUN =>
+            {
+                run.len += len as u32
+            }
             _ => {
-                if kind == FrameKind::Urgent {
-                    self.urgent_runs += 1;
+                match kind {
+                    FrameKind::Urgent => self.urgent_runs += 1,
+                    FrameKind::Data => self.data_runs += 1,
+                    FrameKind::Control => {}
                 }
-                self.runs.push_back(Run { kind, len });
+                let mut left = len;
+                while left > 0 {
+                    let n = left.min(MAX_RUN);
+                    self.runs.push_back(Run {
+                        kind,
+                        len: n as u32,
+                    });
+                    left -= n;
+                }
             }
         }
+    }
+
+    /// Bytes the queue accounts for against limits: the queued bytes plus the bookkeeping of
+    /// their runs (a peer can make runs tiny; their cost still counts).
+    pub fn footprint(&self) -> usize {
+        self.len() + self.runs.len() * std::mem::size_of::<Run>()
+    }
+
+    /// Whether the last thing queued is the urgent DM of a Synch (a second Synch right after it
+    /// would mark nothing new).
+    pub fn ends_with_urgent(&self) -> bool {
+        self.runs
+            .back()
+            .is_some_and(|r| r.kind == FrameKind::Urgent)
     }
 
     /// The next bytes to write: everything up to the next urgent byte, or the urgent byte itself.
@@ -121,12 +156,12 @@ impl OutputQueue {
         let end = if self.urgent_runs == 0 {
             self.buf.len()
         } else {
-            let mut end = self.head + first.len - self.head_done;
+            let mut end = self.head + first.len as usize - self.head_done;
             for run in self.runs.iter().skip(1) {
                 if run.kind == FrameKind::Urgent {
                     break;
                 }
-                end += run.len;
+                end += run.len as usize;
             }
             end
         };
@@ -143,14 +178,16 @@ impl OutputQueue {
         let mut left = n;
         while left > 0 {
             let run = self.runs.front_mut().expect("runs cover the queued bytes");
-            let remaining = run.len - self.head_done;
+            let remaining = run.len as usize - self.head_done;
             if left < remaining {
                 self.head_done += left;
                 break;
             }
             left -= remaining;
-            if run.kind == FrameKind::Urgent {
-                self.urgent_runs -= 1;
+            match run.kind {
+                FrameKind::Urgent => self.urgent_runs -= 1,
+                FrameKind::Data => self.data_runs -= 1,
+                FrameKind::Control => {}
             }
             self.runs.pop_front();
             self.head_done = 0;
@@ -175,7 +212,8 @@ impl OutputQueue {
         self.head_done = 0;
         self.runs.clear();
         self.urgent_runs = 0;
-        if self.buf.capacity() > KEEP_CAPACITY {
+        self.data_runs = 0;
+        if self.buf.capacity() > KEEP_CAPACITY || self.runs.capacity() > 256 {
             self.buf = Vec::new();
             self.runs = VecDeque::new();
         } else {
@@ -198,7 +236,7 @@ impl OutputQueue {
     /// was cut by the partial write (the second 255 of IAC IAC, the NUL or LF after CR) are kept,
     /// so the peer never sees half an escape. Returns how many data bytes were dropped.
     pub fn clear_data(&mut self) -> usize {
-        if self.runs.iter().all(|r| r.kind != FrameKind::Data) {
+        if self.data_runs == 0 {
             return 0;
         }
         let mut out = Vec::with_capacity(self.len());
@@ -208,9 +246,9 @@ impl OutputQueue {
         for (i, run) in self.runs.iter().enumerate() {
             let start = if i == 0 { pos - self.head_done } else { pos };
             let remaining = if i == 0 {
-                run.len - self.head_done
+                run.len as usize - self.head_done
             } else {
-                run.len
+                run.len as usize
             };
             let bytes = &self.buf[pos..pos + remaining];
             pos += remaining;
@@ -228,15 +266,16 @@ impl OutputQueue {
                     Some(Run { kind, len })
                         if *kind == run.kind && run.kind != FrameKind::Urgent =>
                     {
-                        *len += keep
+                        *len += keep as u32
                     }
                     _ => runs.push_back(Run {
                         kind: run.kind,
-                        len: keep,
+                        len: keep as u32,
                     }),
                 }
             }
         }
+        self.data_runs = runs.iter().filter(|r| r.kind == FrameKind::Data).count();
         self.buf = out;
         self.runs = runs;
         self.head = 0;

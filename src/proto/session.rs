@@ -221,7 +221,7 @@ impl Session {
             .push(FrameKind::Control, &[IAC, verb.byte(), option]);
     }
 
-    fn on_negotiate<H>(&mut self, verb: Verb, option: u8, handler: &mut H)
+    pub(super) fn on_negotiate<H>(&mut self, verb: Verb, option: u8, handler: &mut H)
     where
         H: FnMut(&mut Session, &Event<'_>),
     {
@@ -289,7 +289,7 @@ impl Session {
         if data.is_empty() {
             return Ok(0);
         }
-        let room = self.output_limit.saturating_sub(self.out.len());
+        let room = self.output_limit.saturating_sub(self.out.footprint());
         if room == 0 {
             return Err(Error::WouldBlock);
         }
@@ -364,7 +364,11 @@ impl Session {
     /// were dropped.
     pub fn clear_output(&mut self) -> usize {
         let dropped = self.out.clear_data();
-        self.queue_synch();
+        // Repeated aborts with nothing sent in between share one Synch: a second DM would mark
+        // the same point (and a flood of them would grow the queue for nothing).
+        if !self.out.ends_with_urgent() {
+            self.queue_synch();
+        }
         dropped
     }
 
@@ -386,7 +390,7 @@ impl Session {
 
     /// Whether [`send`](Session::send) would refuse data now.
     pub fn output_full(&self) -> bool {
-        self.out.len() >= self.output_limit
+        self.out.footprint() >= self.output_limit
     }
 
     /// Copies queued output into `buf` and consumes it; returns how many bytes were copied.
@@ -458,7 +462,7 @@ where
     }
 
     fn paused(&self) -> bool {
-        self.session.out.len() >= self.session.control_limit()
+        self.session.out.footprint() >= self.session.control_limit()
     }
 
     fn max_subnegotiation(&self) -> usize {

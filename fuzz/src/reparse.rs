@@ -1,0 +1,67 @@
+//! "Everything we emit re-parses cleanly": a fresh [`Parser`] reads a session's whole output
+//! without a single warning, consumes all of it, and ends between elements.
+//!
+//! The parser runs in raw mode (no NVT line ends) with no subnegotiation limit, so the check is
+//! about framing only: IAC doubled in data, commands whole, every `IAC SB` closed by `IAC SE` and
+//! never interrupted, no stray `IAC SE`.
+
+use telnet_rs::proto::parser::{Parser, Sink, Token};
+use telnet_rs::{Verb, Warning};
+
+/// What a re-parse found.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Warnings (there must be none).
+    pub warnings: Vec<Warning>,
+    /// Data bytes, IAC IAC reduced.
+    pub data: usize,
+    /// Two-byte commands, by code.
+    pub commands: Vec<u8>,
+    /// Negotiations.
+    pub negotiations: Vec<(Verb, u8)>,
+    /// Subnegotiations: option and payload.
+    pub subnegotiations: Vec<(u8, Vec<u8>)>,
+}
+
+impl Sink for Parsed {
+    fn token(&mut self, token: Token<'_>) {
+        match token {
+            Token::Data(d) => self.data += d.len(),
+            Token::Eol(_) => {}
+            Token::Command(c) => self.commands.push(c),
+            Token::Negotiate(v, o) => self.negotiations.push((v, o)),
+            Token::Subnegotiation(o, p) => self.subnegotiations.push((o, p.to_vec())),
+            Token::Warning(w) => self.warnings.push(w),
+        }
+    }
+
+    fn nvt_eol(&self) -> bool {
+        false
+    }
+
+    fn max_subnegotiation(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// Parses `wire` in a fresh parser and panics if it is not clean; returns what it held.
+pub fn assert_reparses(wire: &[u8]) -> Parsed {
+    let mut parser = Parser::new();
+    let mut parsed = Parsed::default();
+    let consumed = parser.feed(wire, &mut parsed);
+    assert_eq!(
+        consumed,
+        wire.len(),
+        "the parser stopped early on our own output"
+    );
+    assert!(
+        parsed.warnings.is_empty(),
+        "our own output re-parses with warnings {:?}",
+        parsed.warnings
+    );
+    assert!(
+        parser.is_idle(),
+        "our own output ends inside a command or subnegotiation"
+    );
+    parsed
+}
