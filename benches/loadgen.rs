@@ -167,9 +167,6 @@ impl Load {
     }
 
     fn send_line(&mut self, conn: Conn<'_>) {
-        if std::env::var_os("LOADGEN_DEBUG").is_some() {
-            eprintln!("{}: send line (queued {})", conn.id().0, conn.output_len());
-        }
         let c = self.clients.get_mut(&conn.id().0).unwrap();
         c.sent_at = Some(Instant::now());
         let _ = conn.send(self.probe);
@@ -193,9 +190,6 @@ impl Handler for Load {
 
     fn event(&mut self, conn: Conn<'_>, event: &Event<'_>) {
         let id = conn.id().0;
-        if std::env::var_os("LOADGEN_DEBUG").is_some() {
-            eprintln!("{id}: {event:?}");
-        }
         match event {
             Event::Settled { .. } => {
                 if let Some(c) = self.clients.get_mut(&id) {
@@ -394,16 +388,11 @@ fn run(args: &[String]) {
     }
 }
 
-/// One session sends `mb` megabytes of line-structured data and reads the echo; returns MB/s of
-/// data through the server (counted once, as echoed).
+/// One session sends `mb` megabytes and reads the echo; returns MB/s of data through the server
+/// (counted once, as echoed). The data has no line ends, so every byte comes back as data.
 fn bulk_run(engine: &mut Engine<Load>, mb: usize) -> f64 {
     let total = mb << 20;
-    let line = [b'x'; 1023];
-    let mut chunk = Vec::with_capacity(64 * 1024);
-    while chunk.len() + 1025 <= 64 * 1024 {
-        chunk.extend_from_slice(&line);
-        chunk.extend_from_slice(b"\r\n");
-    }
+    let chunk = vec![b'x'; 256 * 1024];
     let mut target = None;
     engine.for_each_conn(|h, conn| {
         if target.is_none() {
@@ -416,8 +405,8 @@ fn bulk_run(engine: &mut Engine<Load>, mb: usize) -> f64 {
     let Some(id) = target else { return 0.0 };
     let t = Instant::now();
     let deadline = t + Duration::from_secs(120);
+    let mut received = 0;
     loop {
-        let mut received = 0;
         engine.for_each_conn(|h, conn| {
             if conn.id().0 != id {
                 return;
@@ -432,12 +421,15 @@ fn bulk_run(engine: &mut Engine<Load>, mb: usize) -> f64 {
             }
             received = c.bulk_received;
         });
-        // The echo drops line ends into Eol events: count them as the two bytes they were.
-        if received + (total / 1025) * 2 >= total || Instant::now() > deadline {
+        if received >= total || Instant::now() > deadline {
             break;
         }
         engine.poll(Some(Duration::from_millis(1))).expect("poll");
     }
     let secs = t.elapsed().as_secs_f64();
-    (total as f64 / 1e6) / secs
+    if received != total {
+        eprintln!("loadgen: bulk echo returned {received} of {total} bytes");
+        std::process::exit(1);
+    }
+    (received as f64 / 1e6) / secs
 }

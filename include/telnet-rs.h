@@ -1762,6 +1762,8 @@ struct tn_session *tn_conn_session(struct tn_conn *c);
 
 /**
  * Queues data on the connection's session (like `tn_session_send`) and schedules the write.
+ * While input is being answered with output, the engine reads no more than half the queue's
+ * free room at a time, so echoing every byte of a `TN_EVENT_DATA` event always fits.
  */
 tn_result tn_conn_send(struct tn_conn *c, const uint8_t *data, size_t len, size_t *accepted);
 

@@ -107,6 +107,8 @@ pub(crate) struct ConnInner {
     pub(crate) close_reason: Cell<Option<CloseReason>>,
     pub(crate) write_blocked: Cell<bool>,
     pub(crate) read_paused: Cell<bool>,
+    /// Whether the last input read grew the session's output (an echo, a reply).
+    pub(crate) input_answered: Cell<bool>,
     pub(crate) dirty: Cell<bool>,
     pub(crate) queued_ready: Cell<bool>,
     pub(crate) last_input: Cell<Instant>,
@@ -189,6 +191,9 @@ impl<'a> Conn<'a> {
 
     /// Queues data to send (escaped as the session's output mode says); returns how much was
     /// accepted, or `WouldBlock` when the output queue is full.
+    ///
+    /// While input is being answered with output, the engine reads no more than half the
+    /// queue's free room at a time, so echoing every byte of a `Data` event always fits.
     pub fn send(&self, data: &[u8]) -> Result<usize, crate::proto::Error> {
         self.with_session(|s| s.send(data))
     }

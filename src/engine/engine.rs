@@ -582,6 +582,7 @@ impl<H: Handler> Engine<H> {
             close_reason: Cell::new(None),
             write_blocked: Cell::new(false),
             read_paused: Cell::new(false),
+            input_answered: Cell::new(true),
             dirty: Cell::new(false),
             queued_ready: Cell::new(false),
             last_input: Cell::new(Instant::now()),
@@ -667,7 +668,22 @@ impl<H: Handler> Engine<H> {
                 }
                 break;
             }
-            let n = match (&c.stream).read(&mut self.read_buf) {
+            // SAFETY: no callback is running.
+            let room = unsafe { c.cell.get() }.output_room();
+            // When input has been answering with output (an echo, a chat, negotiation replies),
+            // read no more than half the output's room: escaping at most doubles data, so an
+            // application that echoes everything it reads never sees `send` refuse. Input that
+            // produces no output (an upload) is read in full buffers.
+            let want = if c.input_answered.get() {
+                if room < resume_room(unsafe { c.cell.get() }) {
+                    c.read_paused.set(true);
+                    break;
+                }
+                (room / 2).clamp(1, self.read_buf.len())
+            } else {
+                self.read_buf.len()
+            };
+            let n = match (&c.stream).read(&mut self.read_buf[..want]) {
                 Ok(0) => {
                     c.request_close(CloseReason::PeerClosed);
                     break;
@@ -687,6 +703,9 @@ impl<H: Handler> Engine<H> {
             used += n;
             c.last_input.set(Instant::now());
             let consumed = feed(&mut self.handler, &mut self.timers, c, &self.read_buf[..n]);
+            // SAFETY: no callback is running.
+            let answered = unsafe { c.cell.get() }.output_room() < room;
+            c.input_answered.set(answered);
             if consumed < n {
                 // The session's output is far past its limit: keep the rest and stop reading
                 // until the peer drains it.
@@ -697,9 +716,10 @@ impl<H: Handler> Engine<H> {
                 break;
             }
             // SAFETY: no callback is running.
-            if unsafe { c.cell.get() }.output_full() {
+            if answered && unsafe { c.cell.get() }.output_full() {
                 // Backpressure: a peer that does not read what it asked for gets no more read
-                // from it until the output drains.
+                // from it until the output drains. Input that asked for nothing is still read:
+                // both directions of a full-duplex transfer keep moving.
                 c.read_paused.set(true);
             }
             if c.read_paused.get() {
@@ -983,7 +1003,7 @@ impl<H: Handler> Engine<H> {
             s.shrink();
         }
         // Resume what the full output queue paused.
-        if !s.output_full() {
+        if s.output_room() >= resume_room(s) {
             if c.read_paused.get() {
                 let pty_full = c
                     .pty
@@ -1136,6 +1156,12 @@ fn feed<H: Handler>(handler: &mut H, timers: &mut Timers, c: &ConnInner, input: 
     }
     arm_session_timer(timers, c);
     consumed
+}
+
+/// The output room below which reading input that gets answered pauses, and at which it
+/// resumes.
+fn resume_room(s: &Session) -> usize {
+    (s.output_limit() / 4).clamp(1, 4096)
 }
 
 /// Keeps a timer armed at the session's next deadline.

@@ -656,6 +656,8 @@ pub extern "C" fn tn_conn_session(c: *mut tn_conn) -> *mut tn_session {
 }
 
 /// Queues data on the connection's session (like `tn_session_send`) and schedules the write.
+/// While input is being answered with output, the engine reads no more than half the queue's
+/// free room at a time, so echoing every byte of a `TN_EVENT_DATA` event always fits.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_conn_send(
     c: *mut tn_conn,

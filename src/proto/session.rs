@@ -388,6 +388,11 @@ impl Session {
         self.out.len()
     }
 
+    /// How much more data [`send`](Session::send) takes before it refuses (0 when full).
+    pub fn output_room(&self) -> usize {
+        self.output_limit.saturating_sub(self.out.footprint())
+    }
+
     /// Whether [`send`](Session::send) would refuse data now.
     pub fn output_full(&self) -> bool {
         self.out.footprint() >= self.output_limit
