@@ -1583,6 +1583,13 @@ tn_result tn_config_set_kludge_probe(struct tn_config *config, bool on);
 tn_result tn_config_set_slc_simulation(struct tn_config *config, bool on);
 
 /**
+ * Whether a subnegotiation that answers one of our pending requests counts as the peer's
+ * agreement (default true; telnetlib3 answers some requests that way). `false` drops such a
+ * subnegotiation with `TN_WARNING_SUBNEGOTIATION_NOT_ENABLED`, as strict RFC 855 and libtelnet do.
+ */
+tn_result tn_config_set_implicit_agreement(struct tn_config *config, bool on);
+
+/**
  * Server: REMOTE-FLOW-CONTROL restarts output on any character after XOFF (default false).
  */
 tn_result tn_config_set_lflow_restart_any(struct tn_config *config, bool on);

@@ -317,3 +317,32 @@ fn the_client_settles_too() {
     );
     assert!(p.client_events.contains(&line("settled")));
 }
+
+#[test]
+fn a_subnegotiation_answering_our_request_counts_as_agreement_unless_strict() {
+    // telnetlib3 answers WILL TSPEED with SB TSPEED SEND, never DO TSPEED.
+    let send = [255, 250, opt::TSPEED, 1, 255, 240];
+    for strict in [false, true] {
+        let mut cfg = Config::client();
+        cfg.implicit_agreement = !strict;
+        let mut s = session(&cfg);
+        let mut opening = vec![];
+        s.start(Instant::now(), |_, _| {});
+        s.drain_output_into(&mut opening);
+        assert!(
+            opening.windows(3).any(|w| w == [255, 251, opt::TSPEED]),
+            "the client plan offers TSPEED"
+        );
+        let (evs, out) = common::feed_chunks(&mut s, &[&send]);
+        let answered = out.windows(4).any(|w| w == [255, 250, opt::TSPEED, 0]);
+        let text = common::render(&evs);
+        if strict {
+            assert!(!answered, "strict: no TSPEED IS; events {text}");
+            assert!(text.contains("SubnegotiationNotEnabled"), "{text}");
+            assert!(!s.is_enabled(opt::TSPEED, Side::Local));
+        } else {
+            assert!(answered, "implicit: TSPEED IS sent; events {text}");
+            assert!(s.is_enabled(opt::TSPEED, Side::Local));
+        }
+    }
+}

@@ -320,6 +320,17 @@ pub extern "C" fn tn_config_set_slc_simulation(config: *mut tn_config, on: bool)
     }
 }
 
+/// Whether a subnegotiation that answers one of our pending requests counts as the peer's
+/// agreement (default true; telnetlib3 answers some requests that way). `false` drops such a
+/// subnegotiation with `TN_WARNING_SUBNEGOTIATION_NOT_ENABLED`, as strict RFC 855 and libtelnet do.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_config_set_implicit_agreement(config: *mut tn_config, on: bool) -> tn_result {
+    ffi_panic_boundary! {
+        try_config!(config).implicit_agreement = on;
+        tn_result::Ok
+    }
+}
+
 /// Server: REMOTE-FLOW-CONTROL restarts output on any character after XOFF (default false).
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_config_set_lflow_restart_any(config: *mut tn_config, on: bool) -> tn_result {

@@ -98,6 +98,10 @@ pub struct Config {
     // ----- both -----
     /// The encoding of data in BINARY mode when CHARSET agreed on none (default "UTF-8").
     pub default_encoding: String,
+    /// Take a subnegotiation that answers one of our pending requests as the peer's agreement
+    /// (default true): telnetlib3 answers WILL TSPEED, LFLOW, STATUS and NEW-ENVIRON with the
+    /// subnegotiation, never DO. `false` drops it, as strict RFC 855 (and libtelnet) does.
+    pub implicit_agreement: bool,
     /// The Special Line Characters of this end's terminal (pty for a server, tty for a client),
     /// built with [`SlcTable::server_defaults`] or [`SlcTable::client_defaults`] and
     /// [`SlcTable::set_local`]. `None` (the default) uses the BSD defaults for the role.
@@ -128,6 +132,7 @@ impl Config {
             charset_offer: Vec::new(),
             linemode_mode: wire::MODE_EDIT | wire::MODE_TRAPSIG,
             kludge_probe: true,
+            implicit_agreement: true,
             slc_simulation: false,
             lflow_restart_any: false,
             terminal_types: vec!["UNKNOWN".to_string()],

@@ -530,7 +530,7 @@ impl Session {
             return true;
         }
         let st = self.neg.state(option, side);
-        if st.state != QState::WantYes || st.opposite_queued {
+        if !self.config.implicit_agreement || st.state != QState::WantYes || st.opposite_queued {
             return false;
         }
         let verb = match side {
