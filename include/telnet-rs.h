@@ -1577,6 +1577,13 @@ tn_result tn_config_set_linemode_mode(struct tn_config *config, uint8_t mode);
 tn_result tn_config_set_kludge_probe(struct tn_config *config, bool on);
 
 /**
+ * Server: when the client agrees to LINEMODE with EDIT, stop echoing (WONT ECHO) so the client
+ * echoes what it edits, and offer ECHO again when LINEMODE goes off, as BSD telnetd does
+ * (default true).
+ */
+tn_result tn_config_set_linemode_echo_off(struct tn_config *config, bool on);
+
+/**
  * Outside real LINEMODE, report received control characters that stand for SLC functions as
  * `TN_EVENT_KIND_SLC_FUNCTION` instead of data (default false).
  */

@@ -950,9 +950,9 @@ fn cve_2011_4862_encrypt_and_authentication_refused_cleanly() {
 
 // ----- CVE-2005-0468, CVE-2005-0488: what a client discloses -----
 
-/// A client that agreed to NEW-ENVIRON and ENVIRON and exports USER, DISPLAY and one user
-/// variable.
-fn exporting_client() -> Session {
+/// A client that agreed to `option` (NEW-ENVIRON, or the old ENVIRON from a server that refused
+/// NEW-ENVIRON) and exports USER, DISPLAY and one user variable.
+fn exporting_client(option: u8) -> Session {
     let mut c = Config::client();
     c.environ_export = vec![
         (VarKind::Var, "USER".into(), "alice".into()),
@@ -960,13 +960,30 @@ fn exporting_client() -> Session {
         (VarKind::UserVar, "EDITOR".into(), "vi".into()),
     ];
     let mut s = started(c);
-    pump(
+    if option == opt::NEW_ENVIRON {
+        pump(&mut s, &[IAC, DO, opt::NEW_ENVIRON]);
+    } else {
+        pump(
+            &mut s,
+            &[IAC, DONT, opt::NEW_ENVIRON, IAC, DO, opt::OLD_ENVIRON],
+        );
+    }
+    assert!(s.is_enabled(option, Side::Local));
+    s
+}
+
+/// A client doing NEW-ENVIRON refuses the old ENVIRON (BSD telnet does): inetutils telnetd asks
+/// for both and would wait for an ENVIRON IS forever.
+#[test]
+fn a_client_doing_new_environ_refuses_the_old_one() {
+    let mut s = started(Config::client());
+    let (_, out) = pump(
         &mut s,
         &[IAC, DO, opt::NEW_ENVIRON, IAC, DO, opt::OLD_ENVIRON],
     );
     assert!(s.is_enabled(opt::NEW_ENVIRON, Side::Local));
-    assert!(s.is_enabled(opt::OLD_ENVIRON, Side::Local));
-    s
+    assert!(!s.is_enabled(opt::OLD_ENVIRON, Side::Local));
+    assert!(out.windows(3).any(|w| w == [IAC, WONT, opt::OLD_ENVIRON]));
 }
 
 /// CVE-2005-0488 (BSD and MIT telnet clients): a server's NEW-ENVIRON SEND naming any variable
@@ -976,44 +993,46 @@ fn exporting_client() -> Session {
 /// else; the same holds over the old ENVIRON option.
 #[test]
 fn cve_2005_0488_client_discloses_only_its_exports() {
-    let mut s = exporting_client();
-    let secret = env_list(
-        1,
-        &[
-            (0, b"HOME", None),
-            (0, b"PATH", None),
-            (3, b"SSH_AUTH_SOCK", None),
-            (3, b"KRB5CCNAME", None),
-            (3, b"USER", None), // USER is exported as a VAR, not a USERVAR
-        ],
-        1,
-    );
     for option in [opt::NEW_ENVIRON, opt::OLD_ENVIRON] {
-        let (_, out) = pump(&mut s, &sb(option, &secret));
-        assert_eq!(WireParse::of(&out).subnegotiations, [(option, vec![IS])]);
-
-        let (_, out) = pump(&mut s, &sb(option, &env_list(1, &[(0, b"USER", None)], 1)));
-        assert_eq!(
-            WireParse::of(&out).subnegotiations,
-            [(option, env_list(IS, &[(0, b"USER", Some(b"alice"))], 1))]
+        let mut s = exporting_client(option);
+        let secret = env_list(
+            1,
+            &[
+                (0, b"HOME", None),
+                (0, b"PATH", None),
+                (3, b"SSH_AUTH_SOCK", None),
+                (3, b"KRB5CCNAME", None),
+                (3, b"USER", None), // USER is exported as a VAR, not a USERVAR
+            ],
+            1,
         );
+        {
+            let (_, out) = pump(&mut s, &sb(option, &secret));
+            assert_eq!(WireParse::of(&out).subnegotiations, [(option, vec![IS])]);
 
-        let (_, out) = pump(&mut s, &sb(option, &[1]));
-        assert_eq!(
-            WireParse::of(&out).subnegotiations,
-            [(
-                option,
-                env_list(
-                    IS,
-                    &[
-                        (0, b"USER", Some(b"alice")),
-                        (0, b"DISPLAY", Some(b"ws:0")),
-                        (3, b"EDITOR", Some(b"vi"))
-                    ],
-                    1
-                )
-            )]
-        );
+            let (_, out) = pump(&mut s, &sb(option, &env_list(1, &[(0, b"USER", None)], 1)));
+            assert_eq!(
+                WireParse::of(&out).subnegotiations,
+                [(option, env_list(IS, &[(0, b"USER", Some(b"alice"))], 1))]
+            );
+
+            let (_, out) = pump(&mut s, &sb(option, &[1]));
+            assert_eq!(
+                WireParse::of(&out).subnegotiations,
+                [(
+                    option,
+                    env_list(
+                        IS,
+                        &[
+                            (0, b"USER", Some(b"alice")),
+                            (0, b"DISPLAY", Some(b"ws:0")),
+                            (3, b"EDITOR", Some(b"vi"))
+                        ],
+                        1
+                    )
+                )]
+            );
+        }
     }
 }
 
@@ -1024,7 +1043,7 @@ fn cve_2005_0488_client_discloses_only_its_exports() {
 /// the session keeps answering normal requests.
 #[test]
 fn cve_2005_0468_huge_send_lists_stay_bounded() {
-    let mut s = exporting_client();
+    let mut s = exporting_client(opt::NEW_ENVIRON);
     let full = env_list(
         IS,
         &[

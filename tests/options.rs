@@ -111,12 +111,14 @@ fn bsd_plans_settle_against_each_other() {
         ]
     );
 
-    // Real LINEMODE with the server's MODE, on both ends; SGA and ECHO from the server.
+    // Real LINEMODE with the server's MODE, on both ends; SGA from the server. With EDIT the
+    // client edits and echoes: the server withdrew its ECHO, as BSD telnetd does.
     assert_eq!(p.server.input_mode(), InputMode::Linemode);
     assert_eq!(p.client.input_mode(), InputMode::Linemode);
     assert_eq!(p.client.linemode(), MODE_EDIT | MODE_TRAPSIG);
     assert_eq!(p.server.linemode(), MODE_EDIT | MODE_TRAPSIG);
-    assert!(p.client.is_enabled(opt::ECHO, Side::Remote));
+    assert!(!p.client.is_enabled(opt::ECHO, Side::Remote));
+    assert!(!p.server.is_enabled(opt::ECHO, Side::Local));
     assert!(p.client.is_enabled(opt::SGA, Side::Remote));
     assert!(p.server.is_enabled(opt::LFLOW, Side::Remote));
     // The SLC tables agree on the characters both sides use.
@@ -139,6 +141,15 @@ fn bsd_plans_settle_against_each_other() {
     p.run();
     assert_eq!(p.server.window_size(), Some((100, 30)));
     assert!(p.server_events.contains(&line("window 100x30")));
+
+    // The client leaves LINEMODE: character mode, and the server echoes again.
+    p.client
+        .negotiate(opt::LINEMODE, Side::Local, false)
+        .unwrap();
+    p.run();
+    assert_eq!(p.server.input_mode(), InputMode::Character);
+    assert!(p.server.is_enabled(opt::ECHO, Side::Local));
+    assert!(p.client.is_enabled(opt::ECHO, Side::Remote));
 }
 
 #[test]

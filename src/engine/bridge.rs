@@ -14,9 +14,9 @@
 use super::conn::{ConnInner, PtyLink};
 use super::pty::{self, packet};
 use crate::proto::consts::opt;
-use crate::proto::slc::func;
+use crate::proto::slc::{self, func};
 use crate::proto::wire::{Lflow, MODE_EDIT, MODE_TRAPSIG};
-use crate::proto::{Command, Eol, Event, InputMode, Session, Side};
+use crate::proto::{Command, Eol, Event, InputMode, QState, Session, Side};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
@@ -82,18 +82,50 @@ pub(crate) fn attach(
     Ok(())
 }
 
-/// Applies what was negotiated before the pty existed (LINEMODE, BINARY).
-fn sync_options(link: &mut PtyLink, s: &Session) {
+/// Sets a pty's terminal to what the session negotiated (LINEMODE with its MODE, BINARY, the
+/// SLC characters); returns whether EXTPROC is on. Runs before the child starts, so the program
+/// finds its terminal already set, and again when an application attaches its own pty.
+pub(crate) fn prepare_pty(m: RawFd, s: &Session) -> bool {
+    let linemode = s.is_enabled(opt::LINEMODE, Side::Remote);
+    let _ = pty::update_termios(m, |t| {
+        if linemode {
+            t.c_lflag |= libc::EXTPROC;
+            set_mode_flags(t, s.linemode());
+        }
+        if s.is_enabled(opt::BINARY, Side::Remote) {
+            t.c_iflag &= !libc::ISTRIP;
+        }
+        if s.is_enabled(opt::BINARY, Side::Local) {
+            t.c_cflag &= !(libc::CSIZE | libc::PARENB);
+            t.c_cflag |= libc::CS8;
+        }
+        // Characters the client's SLC export set (or the server adopted) before the pty existed.
+        let table = s.slc_table();
+        for f in 1..=table.nslc() {
+            let (Some(i), Some(e)) = (cc_index(f), table.entry(f)) else {
+                continue;
+            };
+            if matches!(e.level(), slc::VALUE | slc::CANTCHANGE) {
+                t.c_cc[i] = e.value;
+            }
+        }
+    });
+    linemode && pty::termios(m).is_ok_and(|t| t.c_lflag & libc::EXTPROC != 0)
+}
+
+/// Applies what was negotiated before the pty was attached, and in LINEMODE lets the terminal's
+/// ECHO decide who echoes (BSD telnetd's `localstat`).
+fn sync_options(link: &mut PtyLink, s: &mut Session) {
     let m = link.master.as_raw_fd();
+    link.extproc = prepare_pty(m, s);
     if s.is_enabled(opt::LINEMODE, Side::Remote) {
-        set_extproc(link, true);
-        apply_mode(m, s.linemode());
-    }
-    if s.is_enabled(opt::BINARY, Side::Remote) {
-        set_binary_in(m, true);
-    }
-    if s.is_enabled(opt::BINARY, Side::Local) {
-        set_binary_out(m, true);
+        let server_echoes = matches!(
+            s.option_state(opt::ECHO, Side::Local).state,
+            QState::Yes | QState::WantYes
+        );
+        if link.echo == server_echoes {
+            let _ = s.negotiate(opt::ECHO, Side::Local, !link.echo);
+        }
     }
 }
 
@@ -113,10 +145,12 @@ fn set_extproc(link: &mut PtyLink, on: bool) {
 }
 
 fn apply_mode(m: RawFd, mode: u8) {
-    let _ = pty::update_termios(m, |t| {
-        set_flag(&mut t.c_lflag, libc::ICANON, mode & MODE_EDIT != 0);
-        set_flag(&mut t.c_lflag, libc::ISIG, mode & MODE_TRAPSIG != 0);
-    });
+    let _ = pty::update_termios(m, |t| set_mode_flags(t, mode));
+}
+
+fn set_mode_flags(t: &mut libc::termios, mode: u8) {
+    set_flag(&mut t.c_lflag, libc::ICANON, mode & MODE_EDIT != 0);
+    set_flag(&mut t.c_lflag, libc::ISIG, mode & MODE_TRAPSIG != 0);
 }
 
 fn set_binary_in(m: RawFd, on: bool) {

@@ -235,7 +235,12 @@ impl<'a> Conn<'a> {
     /// Starts `cmd` on a new pty bridged to this connection (see [`super::Bridge`]).
     pub fn spawn(&self, cmd: &spawn::Command) -> std::io::Result<libc::pid_t> {
         let size = self.with_session(|s| s.window_size());
-        let child = spawn::spawn(cmd, size)?;
+        // The terminal is set before the program starts: a shell reads it at once.
+        let child = self.with_session(|s| {
+            spawn::spawn_prepared(cmd, size, |m| {
+                super::bridge::prepare_pty(m, s);
+            })
+        })?;
         let pid = child.pid;
         super::bridge::attach(self.inner, child.master, Some(pid), child.pidfd)?;
         Ok(pid)

@@ -383,7 +383,7 @@ impl<H: Handler> Engine<H> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
-        let ready: Vec<(Token, bool, bool, bool)> = self
+        let mut ready: Vec<(Token, bool, bool, bool)> = self
             .events
             .iter()
             .map(|ev| {
@@ -395,6 +395,9 @@ impl<H: Handler> Engine<H> {
                 )
             })
             .collect();
+        // Signals first: a ^C the user pressed before typing ahead reaches the handler before
+        // the typeahead does (the sort is stable, the rest keep their order).
+        ready.sort_by_key(|&(token, ..)| token != SIGNALS);
         // Everything ready is handled first, then output is flushed once per connection: a
         // message broadcast to many connections costs one write each, not one per event.
         for (token, readable, writable, priority) in ready {

@@ -9,7 +9,7 @@ use super::pty::{self, PtyPair};
 use super::sys::syscall;
 use std::ffi::{CString, OsStr};
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 
 /// What to run on the pty.
@@ -39,6 +39,16 @@ fn cstring(b: &[u8]) -> io::Result<CString> {
 
 /// Starts `cmd` as the session leader of a new pty of the given window size.
 pub fn spawn(cmd: &Command, size: Option<(u16, u16)>) -> io::Result<Child> {
+    spawn_prepared(cmd, size, |_| {})
+}
+
+/// Like [`spawn`], with `prepare` called on the pty master before the child starts (to set the
+/// terminal the program will find).
+pub(crate) fn spawn_prepared(
+    cmd: &Command,
+    size: Option<(u16, u16)>,
+    prepare: impl FnOnce(RawFd),
+) -> io::Result<Child> {
     if !cmd.program.is_absolute() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -70,6 +80,7 @@ pub fn spawn(cmd: &Command, size: Option<(u16, u16)>) -> io::Result<Child> {
     envp.push(std::ptr::null());
 
     let PtyPair { master, slave } = pty::open(size)?;
+    prepare(master.as_raw_fd());
     // A close-on-exec pipe tells the parent whether execve failed (and why).
     let mut fds = [0 as libc::c_int; 2];
     syscall!(pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC))?;

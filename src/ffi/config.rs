@@ -310,6 +310,17 @@ pub extern "C" fn tn_config_set_kludge_probe(config: *mut tn_config, on: bool) -
     }
 }
 
+/// Server: when the client agrees to LINEMODE with EDIT, stop echoing (WONT ECHO) so the client
+/// echoes what it edits, and offer ECHO again when LINEMODE goes off, as BSD telnetd does
+/// (default true).
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_config_set_linemode_echo_off(config: *mut tn_config, on: bool) -> tn_result {
+    ffi_panic_boundary! {
+        try_config!(config).linemode_echo_off = on;
+        tn_result::Ok
+    }
+}
+
 /// Outside real LINEMODE, report received control characters that stand for SLC functions as
 /// `TN_EVENT_KIND_SLC_FUNCTION` instead of data (default false).
 #[unsafe(no_mangle)]

@@ -68,6 +68,10 @@ pub struct Config {
     /// When the client refuses LINEMODE, probe with DO TIMING-MARK whether it can do kludge line
     /// mode, as BSD telnetd does (default true).
     pub kludge_probe: bool,
+    /// When the client agrees to LINEMODE and the MODE has EDIT, stop echoing (WONT ECHO) so the
+    /// client echoes the lines it edits, and offer ECHO again when LINEMODE goes off, as BSD
+    /// telnetd does (default true). Only acts when this end was echoing or offering to.
+    pub linemode_echo_off: bool,
     /// Outside real LINEMODE, report received control characters that stand for an SLC function
     /// (^C, ^H/DEL, ^U, ^W, ^R, ^V, ^O, ^Z, ^\, ^D, ^T) as
     /// [`Event::SlcFunction`](super::Event::SlcFunction) instead of data (default false).
@@ -132,6 +136,7 @@ impl Config {
             charset_offer: Vec::new(),
             linemode_mode: wire::MODE_EDIT | wire::MODE_TRAPSIG,
             kludge_probe: true,
+            linemode_echo_off: true,
             implicit_agreement: true,
             slc_simulation: false,
             lflow_restart_any: false,

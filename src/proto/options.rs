@@ -88,6 +88,8 @@ pub(super) struct Options {
     pub(super) input_mode: InputMode,
     started: bool,
     pub(super) settled: bool,
+    /// Server: ECHO was withdrawn because the client edits in LINEMODE.
+    echo_withdrawn: bool,
     deadline: Option<Instant>,
     /// For SLC simulation: byte -> SLC function (0 = none).
     slc_map: Option<Box<[u8; 256]>>,
@@ -125,6 +127,7 @@ impl Options {
             input_mode: InputMode::Line,
             started: false,
             settled: false,
+            echo_withdrawn: false,
             deadline: None,
             slc_map: None,
         }
@@ -235,17 +238,21 @@ impl Session {
             return true;
         }
         // The plan, and the requests the session makes on its own (ENVIRON after NEW-ENVIRON was
-        // refused, SGA off for kludge line mode).
+        // refused, SGA off for kludge line mode). Only requests whose answer says how the peer
+        // will talk hold the settle: a withdrawal (WantNo) is in effect at once, and a server
+        // does not wait for answers to offers that change nothing at its end (STATUS, EOR,
+        // CHARSET): telnetlib3's client never answers WILL STATUS nor acknowledges WONT ECHO.
         let followups = [(opt::OLD_ENVIRON, Side::Remote), (opt::SGA, Side::Local)];
+        let server = self.config.role == Role::Server;
         self.config
             .plan()
             .iter()
             .chain(followups.iter())
             .any(|&(o, side)| {
-                matches!(
-                    self.neg.state(o, side).state,
-                    QState::WantYes | QState::WantNo
-                )
+                self.neg.state(o, side).state == QState::WantYes
+                    && !(server
+                        && side == Side::Local
+                        && !matches!(o, opt::ECHO | opt::SGA | opt::BINARY))
             })
     }
 
@@ -335,7 +342,12 @@ impl Session {
         if !enabled {
             match (option, side) {
                 (opt::NAWS, Side::Remote) => self.opts.waiting &= !W_NAWS,
-                (opt::LINEMODE, _) => self.opts.linemode = 0,
+                (opt::LINEMODE, _) => {
+                    self.opts.linemode = 0;
+                    if std::mem::take(&mut self.opts.echo_withdrawn) {
+                        self.request(opt::ECHO, Side::Local, true);
+                    }
+                }
                 _ => {}
             }
             return;
@@ -378,6 +390,14 @@ impl Session {
                 let mode = self.config.linemode_mode & wire::MODE_MASK & !wire::MODE_ACK;
                 self.opts.linemode = mode;
                 self.queue_subnegotiation(opt::LINEMODE, &wire::linemode_mode_encode(mode));
+                let echoing = matches!(
+                    self.neg.state(opt::ECHO, Side::Local).state,
+                    QState::Yes | QState::WantYes
+                );
+                if self.config.linemode_echo_off && mode & wire::MODE_EDIT != 0 && echoing {
+                    self.request(opt::ECHO, Side::Local, false);
+                    self.opts.echo_withdrawn = true;
+                }
             }
             (opt::LINEMODE, Side::Local) if self.config.role == Role::Client => {
                 let mut out = SlcReplies::new();
@@ -388,6 +408,18 @@ impl Session {
         }
         if option == opt::CHARSET {
             self.maybe_request_charset();
+        }
+    }
+
+    /// A client that does NEW-ENVIRON (or has offered it) refuses the old ENVIRON, as BSD telnet
+    /// does: a server asked for both (inetutils telnetd does) would otherwise wait for an
+    /// ENVIRON IS that a client speaking NEW-ENVIRON never needs to send.
+    pub(super) fn refuse_old_environ_beside_new(&mut self) {
+        let new = self.neg.state(opt::NEW_ENVIRON, Side::Local).state;
+        if matches!(new, QState::Yes | QState::WantYes)
+            && !self.neg.enabled(opt::OLD_ENVIRON, Side::Local)
+        {
+            self.set_allowed(opt::OLD_ENVIRON, Side::Local, false);
         }
     }
 

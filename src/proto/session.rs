@@ -228,6 +228,9 @@ impl Session {
         if option == opt::TM {
             return self.on_timing_mark(verb, handler);
         }
+        if verb == Verb::Do && option == opt::OLD_ENVIRON {
+            self.refuse_old_environ_beside_new();
+        }
         let outcome = self.neg.receive(verb, option);
         if let Some(reply) = outcome.reply {
             self.queue_verb(reply, option);
