@@ -1,6 +1,7 @@
 //! Engine load generator and echo server.
 //!
 //!     cargo bench --bench loadgen -- serve [--port 6100] [--max N]
+//!     cargo bench --bench loadgen -- serve-raw [--port 6100]
 //!     cargo bench --bench loadgen -- run --port P [--clients N] [--lines L] [--server-pid PID]
 //!                                   [--hold SECS] [--bulk MB] [--label NAME] [--json FILE]
 //!
@@ -12,6 +13,10 @@
 //! - server memory per idle session, from the server's VmRSS before and after (with --server-pid);
 //! - line round trip under load: every client sends L lines one after the other, p50 and p99;
 //! - bulk throughput (--bulk MB): one session sends MB of data and reads the echo.
+//!
+//! `serve-raw` is the physical reference for bulk: a plain TCP echo (a thread per connection,
+//! read then write, no Telnet), so one session's rate through our server reads as a fraction of
+//! what loopback and the same client give without a Telnet server in the middle.
 //!
 //! The same run against the telnetlib3 anchor (shared/anchors/telnetlib3_echo_server.py) gives
 //! the ratios in docs/BENCHMARKS.md (benches/run.sh does both).
@@ -47,10 +52,12 @@ fn main() {
         .collect();
     match args.first().map(String::as_str) {
         Some("serve") => serve(&args),
+        Some("serve-raw") => serve_raw(&args),
         Some("run") => run(&args),
         _ => {
             eprintln!(
                 "usage: loadgen serve [--port P] [--max N]\n       \
+                 loadgen serve-raw [--port P]\n       \
                  loadgen run --port P [--host H] [--clients N] [--lines L] [--server-pid PID] \
                  [--hold SECS] [--bulk MB] [--label NAME] [--json FILE]"
             );
@@ -113,6 +120,29 @@ fn serve(args: &[String]) {
         std::process::id()
     );
     engine.run().expect("engine loop");
+}
+
+/// A plain TCP echo server: the reference for one session's bulk rate.
+fn serve_raw(args: &[String]) {
+    use std::io::{Read, Write};
+    let port = num(args, "--port", 6100) as u16;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap_or_else(|e| {
+        eprintln!("loadgen serve-raw: cannot listen on port {port}: {e}");
+        std::process::exit(1)
+    });
+    eprintln!("loadgen serve-raw: plain echo on port {port}");
+    for stream in listener.incoming().flatten() {
+        std::thread::spawn(move || {
+            let _ = stream.set_nodelay(true);
+            let mut buf = vec![0u8; 256 * 1024];
+            let mut s = stream;
+            while let Ok(n) = s.read(&mut buf) {
+                if n == 0 || s.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+        });
+    }
 }
 
 // ----- the load generator -----

@@ -34,7 +34,7 @@ run_load() { # label port pid clients extra...
 "$loadgen" serve --port "$port" 2>/dev/null &
 ours=$!
 sleep 1
-run_load telnet-rs "$port" "$ours" "$clients" --lines 20 --bulk 500
+run_load telnet-rs "$port" "$ours" "$clients" --lines 20
 run_load telnet-rs-idle "$port" "$ours" "$idle" --lines 1 --hold 2
 kill "$ours"; wait "$ours" 2>/dev/null || true
 .venv/bin/python benches/telnetlib3_echo.py $((port + 1)) 2>/dev/null &
@@ -42,6 +42,19 @@ theirs=$!
 sleep 2
 run_load telnetlib3 $((port + 1)) "$theirs" "$clients" --lines 20
 kill "$theirs"; wait "$theirs" 2>/dev/null || true
+
+echo "== one session's bulk echo: telnet-rs server vs a plain TCP echo, alternating, 3 rounds"
+bulkmb=500
+[ -n "$quick" ] && bulkmb=100
+for round in 1 2 3; do
+  for kind in telnet-rs raw; do
+    if [ "$kind" = raw ]; then "$loadgen" serve-raw --port "$port" 2>/dev/null & else "$loadgen" serve --port "$port" 2>/dev/null & fi
+    server=$!
+    sleep 1
+    "$loadgen" run --port "$port" --clients 1 --lines 5 --bulk "$bulkmb" --label "$kind" --json "$out/bulk-echo-$kind-$round.json"
+    kill "$server"; wait "$server" 2>/dev/null || true
+  done
+done
 
 echo "== bulk output through telnetd vs the pty alone vs inetutils telnetd"
 mb=100

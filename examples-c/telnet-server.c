@@ -938,6 +938,11 @@ static void on_option(shell *sh, const tn_option_event *o, bool refused) {
                (int)name.len, name.ptr);
         return;
     }
+    /* RFC 727: the client asked us to log it out, and we agreed. */
+    if (o->option == TN_OPT_LOGOUT && o->side == TN_SIDE_LOCAL && o->enabled && !sh->closing) {
+        quit(sh);
+        return;
+    }
     /* A new LFLOW agreement starts as the library sets it up: on, restart on XON. */
     if (o->option == TN_OPT_LFLOW && o->side == TN_SIDE_REMOTE && o->enabled) {
         sh->lflow_on = true;

@@ -391,6 +391,12 @@ static void on_event(void *userdata, tn_conn *c, tn_session *s, const tn_event *
     case TN_EVENT_KIND_SETTLED:
         start_child((server *)userdata, c, s, st, ev->u.settled);
         break;
+    case TN_EVENT_KIND_OPTION_CHANGED:
+        /* RFC 727 LOGOUT before the child started (afterwards the bridge does it): go. */
+        if (ev->u.option.option == TN_OPT_LOGOUT && ev->u.option.side == TN_SIDE_LOCAL &&
+            ev->u.option.enabled)
+            tn_conn_close(c);
+        break;
     case TN_EVENT_KIND_DATA:
         typeahead_add(st, ev->u.data.ptr, ev->u.data.len);
         break;

@@ -7,8 +7,9 @@
  *
  * Conventions
  * - Every exported name starts with tn_ / TN_.
- * - Handles (tn_config, tn_session) are opaque. tn_X_new makes one and writes it to an output
- *   parameter; tn_X_free releases it and accepts NULL.
+ * - Handles (tn_config, tn_session, tn_engine) are opaque. tn_X_new (or a named variant such as
+ *   tn_config_new_server) makes one and writes it to an output parameter; tn_X_free releases it
+ *   and accepts NULL. A tn_conn belongs to its engine.
  * - Functions that can fail return tn_result. TN_RESULT_OK is success; TN_RESULT_WOULD_BLOCK means
  *   "no progress possible now, retry later" and is not an error; tn_result_cstr() describes every
  *   code. Output parameters are written only on success unless the function says otherwise.
@@ -1005,8 +1006,10 @@ typedef struct tn_conn tn_conn;
  * Made by `tn_engine_new`, released by `tn_engine_free`. It runs on the thread that calls
  * `tn_engine_run` or `tn_engine_poll`; every callback runs there, one at a time. From another
  * thread only `tn_engine_wake` may be called. Inside callbacks, `tn_engine_stop` and
- * `tn_engine_connect` may be called (they take effect after the callback returns); the other
- * engine functions return `TN_RESULT_REENTRANT` there.
+ * `tn_engine_connect` may be called (they take effect after the callback returns), and the
+ * read-only `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other
+ * engine functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
+ * `tn_engine_wake` made from another thread.
  */
 typedef struct tn_engine tn_engine;
 
@@ -1515,7 +1518,7 @@ tn_result tn_config_set_max_subnegotiation(struct tn_config *config, size_t limi
 tn_result tn_config_set_output_limit(struct tn_config *config, size_t limit);
 
 /**
- * Replaces `*config` contents with a server plan that negotiates like BSD telnetd: DO TTYPE,
+ * A new configuration holding a server plan that negotiates like BSD telnetd: DO TTYPE,
  * TSPEED, XDISPLOC, NEW-ENVIRON, NAWS, LFLOW, LINEMODE; WILL ECHO, SGA, STATUS; accepts BINARY,
  * EOR, CHARSET, ENVIRON, SNDLOC, LOGOUT and TIMING-MARK; NVT end-of-line handling. On success
  * `*out` receives a new handle to free with `tn_config_free`.
@@ -1523,9 +1526,10 @@ tn_result tn_config_set_output_limit(struct tn_config *config, size_t limit);
 tn_result tn_config_new_server(struct tn_config **out);
 
 /**
- * A client plan that negotiates like BSD telnet: WILL TTYPE, NAWS, TSPEED, LFLOW, LINEMODE,
- * NEW-ENVIRON; DO SGA, STATUS; accepts ECHO, BINARY, EOR, CHARSET and TIMING-MARK. On success
- * `*out` receives a new handle to free with `tn_config_free`.
+ * A new configuration holding a client plan that negotiates like BSD telnet: WILL TTYPE, NAWS,
+ * TSPEED, LFLOW, LINEMODE, NEW-ENVIRON; DO SGA, STATUS; accepts ECHO, BINARY, EOR, CHARSET and
+ * TIMING-MARK; NVT end-of-line handling, as the server plan. On success `*out` receives a new
+ * handle to free with `tn_config_free`.
  */
 tn_result tn_config_new_client(struct tn_config **out);
 
@@ -1777,7 +1781,7 @@ struct tn_session *tn_conn_session(struct tn_conn *c);
 /**
  * Queues data on the connection's session (like `tn_session_send`) and schedules the write.
  * While input is being answered with output, the engine reads no more than half the queue's
- * free room at a time, so echoing every byte of a `TN_EVENT_DATA` event always fits.
+ * free room at a time, so echoing every byte of a `TN_EVENT_KIND_DATA` event always fits.
  */
 tn_result tn_conn_send(struct tn_conn *c, const uint8_t *data, size_t len, size_t *accepted);
 

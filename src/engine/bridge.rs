@@ -11,7 +11,7 @@
 //! the client's flow control off and on; termios changes (ICANON, ECHO) become LINEMODE MODE or
 //! kludge SGA and ECHO negotiation.
 
-use super::conn::{ConnInner, PtyLink};
+use super::conn::{CloseReason, ConnInner, PtyLink};
 use super::pty::{self, packet};
 use crate::proto::consts::opt;
 use crate::proto::slc::{self, func};
@@ -254,6 +254,9 @@ pub(crate) fn on_event(inner: &ConnInner, s: &mut Session, ev: &Event<'_>) {
                     apply_mode(m, MODE_EDIT | MODE_TRAPSIG);
                 }
             }
+            // RFC 727: the client asked to be logged out and the session agreed. BSD telnetd
+            // flushes and closes; the child gets SIGHUP with the connection.
+            (opt::LOGOUT, Side::Local) if enabled => inner.request_close(CloseReason::Closed),
             (opt::BINARY, Side::Remote) => set_binary_in(m, enabled),
             (opt::BINARY, Side::Local) => set_binary_out(m, enabled),
             _ => {}

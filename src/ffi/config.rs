@@ -148,7 +148,7 @@ pub extern "C" fn tn_config_set_output_limit(config: *mut tn_config, limit: usiz
     }
 }
 
-/// Replaces `*config` contents with a server plan that negotiates like BSD telnetd: DO TTYPE,
+/// A new configuration holding a server plan that negotiates like BSD telnetd: DO TTYPE,
 /// TSPEED, XDISPLOC, NEW-ENVIRON, NAWS, LFLOW, LINEMODE; WILL ECHO, SGA, STATUS; accepts BINARY,
 /// EOR, CHARSET, ENVIRON, SNDLOC, LOGOUT and TIMING-MARK; NVT end-of-line handling. On success
 /// `*out` receives a new handle to free with `tn_config_free`.
@@ -161,9 +161,10 @@ pub extern "C" fn tn_config_new_server(out: *mut *mut tn_config) -> tn_result {
     }
 }
 
-/// A client plan that negotiates like BSD telnet: WILL TTYPE, NAWS, TSPEED, LFLOW, LINEMODE,
-/// NEW-ENVIRON; DO SGA, STATUS; accepts ECHO, BINARY, EOR, CHARSET and TIMING-MARK. On success
-/// `*out` receives a new handle to free with `tn_config_free`.
+/// A new configuration holding a client plan that negotiates like BSD telnet: WILL TTYPE, NAWS,
+/// TSPEED, LFLOW, LINEMODE, NEW-ENVIRON; DO SGA, STATUS; accepts ECHO, BINARY, EOR, CHARSET and
+/// TIMING-MARK; NVT end-of-line handling, as the server plan. On success `*out` receives a new
+/// handle to free with `tn_config_free`.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_config_new_client(out: *mut *mut tn_config) -> tn_result {
     ffi_panic_boundary! {

@@ -22,8 +22,10 @@ use std::time::Duration;
 /// Made by `tn_engine_new`, released by `tn_engine_free`. It runs on the thread that calls
 /// `tn_engine_run` or `tn_engine_poll`; every callback runs there, one at a time. From another
 /// thread only `tn_engine_wake` may be called. Inside callbacks, `tn_engine_stop` and
-/// `tn_engine_connect` may be called (they take effect after the callback returns); the other
-/// engine functions return `TN_RESULT_REENTRANT` there.
+/// `tn_engine_connect` may be called (they take effect after the callback returns), and the
+/// read-only `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other
+/// engine functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
+/// `tn_engine_wake` made from another thread.
 pub struct tn_engine {
     _private: [u8; 0],
 }
@@ -657,7 +659,7 @@ pub extern "C" fn tn_conn_session(c: *mut tn_conn) -> *mut tn_session {
 
 /// Queues data on the connection's session (like `tn_session_send`) and schedules the write.
 /// While input is being answered with output, the engine reads no more than half the queue's
-/// free room at a time, so echoing every byte of a `TN_EVENT_DATA` event always fits.
+/// free room at a time, so echoing every byte of a `TN_EVENT_KIND_DATA` event always fits.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_conn_send(
     c: *mut tn_conn,

@@ -1,8 +1,8 @@
 //! The C ABI: the only place with `extern "C"`.
 //!
 //! Conventions (see the header's preamble): every exported item starts with `tn_`; handles are
-//! opaque and made by `tn_X_new`, released by `tn_X_free` (which accepts NULL); every function that
-//! can fail returns a [`tn_result`](result::tn_result); pointer arguments are checked for NULL; a
+//! opaque, made by `tn_X_new` (or a named variant such as `tn_config_new_server`) and released by
+//! `tn_X_free` (which accepts NULL); every function that can fail returns a [`tn_result`](result::tn_result); pointer arguments are checked for NULL; a
 //! panic never crosses into C. This layer converts, checks and forwards; the protocol lives in
 //! [`crate::proto`].
 

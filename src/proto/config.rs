@@ -190,9 +190,11 @@ impl Config {
 
     /// A client that negotiates like BSD telnet: it offers TTYPE, NAWS, TSPEED, LFLOW, LINEMODE
     /// and NEW-ENVIRON, asks the server to suppress go-ahead, and accepts ECHO, BINARY, EOR,
-    /// CHARSET, STATUS and TIMING-MARK.
+    /// CHARSET, STATUS and TIMING-MARK. Data is delivered NVT-style (line-end events).
     pub fn client() -> Config {
         let mut c = Config::new(Role::Client);
+        c.input_eol = EolMode::Nvt;
+        c.output_eol = EolMode::Nvt;
         c.request(opt::SGA, Side::Remote);
         for o in [
             opt::TTYPE,

@@ -19,6 +19,7 @@ from common import DO, DONT, IAC, SB, SE, WILL, WONT, fail  # noqa: E402
 
 GA, EOR_CMD, IP = 249, 239, 244
 TM = 6
+LOGOUT = 18
 BINARY, ECHO, SGA, STATUS, TTYPE, NAWS, TSPEED, LFLOW, LINEMODE, XDISPLOC, NEW_ENVIRON, CHARSET = (
     0, 1, 3, 5, 24, 31, 32, 33, 34, 35, 39, 42)
 VERBS = {WILL: "WILL", WONT: "WONT", DO: "DO", DONT: "DONT"}
@@ -340,6 +341,18 @@ def test_quit(port):
     peer.close()
 
 
+def test_logout(port):
+    """RFC 727: DO LOGOUT is agreed to, and the server logs the client out."""
+    peer = Peer(port, **CHAR_MODE)
+    peer.expect(PROMPT)
+    peer.send(bytes([IAC, DO, LOGOUT]))
+    peer.expect(b"Goodbye.\r\n")
+    peer.wait_closed()
+    if ("WILL", LOGOUT) not in peer.events:
+        fail(f"no WILL LOGOUT: {peer.events}")
+    peer.close()
+
+
 def test_linemode(port):
     """A LINEMODE client edits itself: the server turns its echo off and only collects lines."""
     peer = Peer(port, will=(ECHO, SGA, STATUS), do=(TTYPE, NAWS, LINEMODE))
@@ -435,6 +448,7 @@ def main():
     try:
         test_character_mode(port)
         test_quit(port)
+        test_logout(port)
         test_linemode(port)
         test_line_mode(port)
         # A session left open is told about the shutdown.

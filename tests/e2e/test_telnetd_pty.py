@@ -3,13 +3,17 @@ foreground program, 8-bit data both ways in BINARY mode, and the connection clos
 program exits.
 """
 import os
+import re
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import fail  # noqa: E402
+from common import DO, IAC  # noqa: E402
 from telnetd_peer import BINARY, Peer, gone, start, stop, wait_process  # noqa: E402
+
+LOGOUT = 18
 
 
 def test_window_size_and_interrupt():
@@ -85,6 +89,28 @@ def test_child_exit_and_typeahead():
     print(f"ok child exit closes the connection ({elapsed:.2f} s)")
 
 
+def test_logout():
+    """RFC 727: DO LOGOUT is agreed to; the connection closes and the program gets SIGHUP."""
+    prog, port = start(["--exec", "/bin/sh", "-i"])
+    p = Peer(port)
+    p.send_line('echo "PID=$$=END"')
+    pid = None
+    for _ in range(2):  # the typed line comes back first (the terminal echoes), then the output
+        m = re.search(rb"PID=(\d+)=END", p.expect("=END"))
+        if m:
+            pid = int(m.group(1))
+            break
+    if pid is None:
+        fail("the shell did not print its pid")
+    p.send(bytes([IAC, DO, LOGOUT]))
+    if not p.wait_closed(10):
+        fail("the connection stayed open after DO LOGOUT")
+    if not gone(pid):
+        fail("the shell outlived the logout")
+    stop(prog)
+    print("ok LOGOUT")
+
+
 def test_spawn_failure():
     """The program vanished after start-up: the client is told, the connection closes, the
     daemon keeps serving."""
@@ -112,6 +138,7 @@ def main():
     test_window_size_and_interrupt()
     test_binary()
     test_child_exit_and_typeahead()
+    test_logout()
     test_spawn_failure()
 
 
