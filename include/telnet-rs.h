@@ -1707,7 +1707,8 @@ tn_result tn_engine_listener_port(const struct tn_engine *engine, uint32_t liste
 
 /**
  * Opens a connection to `host` (name or address; resolved now, which may block) and `port`,
- * with a session made from a copy of `config`. The outcome arrives as `opened` or
+ * with a session made from a copy of `config`. Every address of the name is tried in order,
+ * each with the whole `timeout_ms`, until one connects. The outcome arrives as `opened` or
  * `connect_failed` with `tag`. Allowed inside callbacks.
  */
 tn_result tn_engine_connect(struct tn_engine *engine, const char *host, uint16_t port, const struct tn_config *config, uint32_t timeout_ms, uint64_t tag);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 use telnet_rs::engine::spawn::Command;
-use telnet_rs::engine::{CloseReason, Conn, Engine, EngineConfig, Handler};
+use telnet_rs::engine::{CloseReason, Conn, Ctl, Engine, EngineConfig, Handler};
 use telnet_rs::proto::consts::opt;
 use telnet_rs::{Config, Event, Side};
 
@@ -20,11 +20,16 @@ struct Echo {
     child_status: Option<i32>,
     /// Bytes of echo that `send` refused.
     refused: usize,
+    /// Tags of outgoing connections that failed.
+    connect_failed: Vec<u64>,
+    /// Peers of the connections that opened.
+    peers: Vec<Option<SocketAddr>>,
 }
 
 impl Handler for Echo {
     fn opened(&mut self, conn: Conn<'_>) {
         self.opened += 1;
+        self.peers.push(conn.peer());
         conn.set_timer(Duration::from_millis(20), 7);
     }
     fn event(&mut self, conn: Conn<'_>, event: &Event<'_>) {
@@ -53,6 +58,9 @@ impl Handler for Echo {
     }
     fn closed(&mut self, _conn: Conn<'_>, reason: CloseReason) {
         self.closed.push(reason);
+    }
+    fn connect_failed(&mut self, _ctl: &Ctl<'_>, tag: u64, _error: &std::io::Error) {
+        self.connect_failed.push(tag);
     }
 }
 
@@ -121,6 +129,28 @@ fn idle_timeout_closes() {
     pump(&mut e, 5, |e| !e.handler().closed.is_empty());
     assert_eq!(e.handler().closed, [CloseReason::IdleTimeout]);
     drop(s);
+}
+
+#[test]
+fn connect_tries_every_address_in_order() {
+    // A name's first address may refuse (localhost as ::1 while the server listens on
+    // 127.0.0.1 only): the next one is tried; when all fail, connect_failed comes once.
+    let (mut e, addr) = engine(Echo::default(), Config::server(), EngineConfig::default());
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    }; // nothing listens there any more
+    let cfg = Arc::new(Config::client());
+    e.ctl()
+        .connect_any(vec![closed, addr], cfg.clone(), Duration::from_secs(2), 1);
+    // Two sessions open: the server's accepted one and our outgoing one, to `addr`.
+    pump(&mut e, 10, |e| e.handler().opened == 2);
+    assert!(e.handler().peers.contains(&Some(addr)));
+    assert!(e.handler().connect_failed.is_empty());
+    e.ctl()
+        .connect_any(vec![closed, closed], cfg, Duration::from_secs(2), 2);
+    pump(&mut e, 10, |e| !e.handler().connect_failed.is_empty());
+    assert_eq!(e.handler().connect_failed, [2]);
 }
 
 #[test]

@@ -78,11 +78,19 @@ pub(crate) enum Action {
         kind: TimerKind,
     },
     Connect {
-        addr: SocketAddr,
+        /// Tried in order until one connects (each with the whole timeout).
+        addrs: Vec<SocketAddr>,
         config: std::sync::Arc<crate::proto::Config>,
         timeout: Duration,
         tag: u64,
     },
+}
+
+/// What an outgoing connection needs to try its next address.
+pub(crate) struct ConnectRetry {
+    pub(crate) addrs: Vec<SocketAddr>,
+    pub(crate) config: std::sync::Arc<crate::proto::Config>,
+    pub(crate) timeout: Duration,
 }
 
 /// State the engine shares with every connection (and so with callbacks).
@@ -107,6 +115,8 @@ pub(crate) struct ConnInner {
     pub(crate) close_reason: Cell<Option<CloseReason>>,
     pub(crate) write_blocked: Cell<bool>,
     pub(crate) read_paused: Cell<bool>,
+    /// An outgoing connection's addresses not tried yet, with its config and timeout.
+    pub(crate) fallback: RefCell<Option<ConnectRetry>>,
     /// Whether the last input read grew the session's output (an echo, a reply).
     pub(crate) input_answered: Cell<bool>,
     pub(crate) dirty: Cell<bool>,

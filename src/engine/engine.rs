@@ -2,7 +2,7 @@
 
 use super::bridge::{self, PtyRead, TO_PTY_LIMIT, TOKEN_PIDFD, TOKEN_PTY};
 use super::cell::SessionCell;
-use super::conn::{Action, CloseReason, Conn, ConnInner, Phase, Shared};
+use super::conn::{Action, CloseReason, Conn, ConnInner, ConnectRetry, Phase, Shared};
 use super::flush::{Flushed, flush_to_fd};
 use super::spawn;
 use super::sys::syscall;
@@ -70,8 +70,22 @@ impl Ctl<'_> {
 
     /// Opens an outgoing connection; `opened` or `connect_failed` (with `tag`) follows.
     pub fn connect(&self, addr: SocketAddr, config: Arc<Config>, timeout: Duration, tag: u64) {
+        self.connect_any(vec![addr], config, timeout, tag);
+    }
+
+    /// Opens an outgoing connection to the first of `addrs` that accepts it, trying them in
+    /// order (each with the whole `timeout`), as a host name's addresses are tried: `localhost`
+    /// may resolve to ::1 first while the server listens on 127.0.0.1 only. `connect_failed`
+    /// reports the last address's error.
+    pub fn connect_any(
+        &self,
+        addrs: Vec<SocketAddr>,
+        config: Arc<Config>,
+        timeout: Duration,
+        tag: u64,
+    ) {
         self.shared.actions.borrow_mut().push(Action::Connect {
-            addr,
+            addrs,
             config,
             timeout,
             tag,
@@ -585,6 +599,7 @@ impl<H: Handler> Engine<H> {
             close_reason: Cell::new(None),
             write_blocked: Cell::new(false),
             read_paused: Cell::new(false),
+            fallback: RefCell::new(None),
             input_answered: Cell::new(true),
             dirty: Cell::new(false),
             queued_ready: Cell::new(false),
@@ -646,10 +661,67 @@ impl<H: Handler> Engine<H> {
         }
     }
 
+    /// Starts connecting to the first address that gets as far as a pending connect; the
+    /// others stay with the connection in case it fails.
+    fn start_connect(
+        &mut self,
+        mut addrs: Vec<SocketAddr>,
+        config: Arc<Config>,
+        timeout: Duration,
+        tag: u64,
+    ) {
+        let mut last = io::Error::new(io::ErrorKind::NotFound, "no address to connect to");
+        while !addrs.is_empty() {
+            let addr = addrs.remove(0);
+            let stream = match TcpStream::connect(addr) {
+                Ok(s) => s,
+                Err(e) => {
+                    last = e;
+                    continue;
+                }
+            };
+            match self.add_conn(
+                stream,
+                Some(addr),
+                None,
+                tag,
+                config.clone(),
+                Phase::Connecting,
+            ) {
+                Ok(slot) => {
+                    let generation = self.generations[slot as usize];
+                    self.timers.add(
+                        Instant::now() + timeout,
+                        slot,
+                        generation,
+                        TimerKind::Connect,
+                    );
+                    if let Some(c) = self.conn(slot) {
+                        *c.fallback.borrow_mut() = Some(ConnectRetry {
+                            addrs,
+                            config,
+                            timeout,
+                        });
+                    }
+                    return;
+                }
+                Err(e) => last = e,
+            }
+        }
+        let ctl = Ctl {
+            shared: &self.shared,
+        };
+        self.handler.connect_failed(&ctl, tag, &last);
+    }
+
     fn fail_connect(&mut self, slot: u32, e: io::Error) {
         let Some(c) = self.conn(slot) else { return };
         let tag = c.tag;
+        let retry = c.fallback.borrow_mut().take();
         self.free_conn(slot);
+        if let Some(r) = retry.filter(|r| !r.addrs.is_empty()) {
+            return self.start_connect(r.addrs, r.config, r.timeout, tag);
+        }
         let ctl = Ctl {
             shared: &self.shared,
         };
@@ -935,39 +1007,11 @@ impl<H: Handler> Engine<H> {
                 kind,
             } => self.timers.add(at, slot, generation, kind),
             Action::Connect {
-                addr,
+                addrs,
                 config,
                 timeout,
                 tag,
-            } => {
-                let stream = match TcpStream::connect(addr) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        let ctl = Ctl {
-                            shared: &self.shared,
-                        };
-                        self.handler.connect_failed(&ctl, tag, &e);
-                        return;
-                    }
-                };
-                match self.add_conn(stream, Some(addr), None, tag, config, Phase::Connecting) {
-                    Ok(slot) => {
-                        let generation = self.generations[slot as usize];
-                        self.timers.add(
-                            Instant::now() + timeout,
-                            slot,
-                            generation,
-                            TimerKind::Connect,
-                        );
-                    }
-                    Err(e) => {
-                        let ctl = Ctl {
-                            shared: &self.shared,
-                        };
-                        self.handler.connect_failed(&ctl, tag, &e);
-                    }
-                }
-            }
+            } => self.start_connect(addrs, config, timeout, tag),
         }
     }
 

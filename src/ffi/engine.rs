@@ -425,7 +425,8 @@ pub extern "C" fn tn_engine_listener_port(
 }
 
 /// Opens a connection to `host` (name or address; resolved now, which may block) and `port`,
-/// with a session made from a copy of `config`. The outcome arrives as `opened` or
+/// with a session made from a copy of `config`. Every address of the name is tried in order,
+/// each with the whole `timeout_ms`, until one connects. The outcome arrives as `opened` or
 /// `connect_failed` with `tag`. Allowed inside callbacks.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_engine_connect(
@@ -440,11 +441,8 @@ pub extern "C" fn tn_engine_connect(
         let e = try_engine!(engine);
         let Some(host) = cstr(host) else { return tn_result::NullParameter };
         let Some(config) = config_ref(config) else { return tn_result::NullParameter };
-        let addr = match (host, port).to_socket_addrs() {
-            Ok(mut a) => match a.next() {
-                Some(a) => a,
-                None => return tn_result::NotFound,
-            },
+        let addrs: Vec<_> = match (host, port).to_socket_addrs() {
+            Ok(a) => a.collect(),
             Err(err) => {
                 return match err.raw_os_error() {
                     Some(_) => io_result(err),
@@ -452,8 +450,11 @@ pub extern "C" fn tn_engine_connect(
                 };
             }
         };
+        if addrs.is_empty() {
+            return tn_result::NotFound;
+        }
         let timeout = Duration::from_millis(u64::from(timeout_ms.max(1)));
-        with_ctl(e, |ctl| ctl.connect(addr, Arc::new(config.clone()), timeout, tag));
+        with_ctl(e, |ctl| ctl.connect_any(addrs, Arc::new(config.clone()), timeout, tag));
         tn_result::Ok
     }
 }
