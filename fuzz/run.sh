@@ -25,7 +25,7 @@ extra=${FUZZ_ARGS:-}
 if [ "$#" -gt 0 ]; then
     targets="$*"
 else
-    targets="parser session_server session_client subneg"
+    targets="parser session_server session_client subneg pty_packet"
 fi
 
 export RUSTC_BOOTSTRAP=1

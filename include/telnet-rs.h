@@ -434,6 +434,19 @@
 #define TN_SLC_FLUSHOUT 32
 
 /**
+ * `tn_session_feed_pty` result bit: the program discarded its terminal's input (FLUSHREAD), so
+ * discard the network input you have not yet written to the pty.
+ */
+#define TN_PTY_FLUSH_INPUT 1
+
+/**
+ * `tn_session_feed_pty` result bit: the program changed the terminal's settings (IOCTL, sent with
+ * EXTPROC): read them (`tcgetattr`) and follow: ICANON with `tn_session_set_line_editing`; in
+ * LINEMODE, ECHO by offering the ECHO option while the program does not echo, as BSD telnetd.
+ */
+#define TN_PTY_TERMIOS_CHANGED 2
+
+/**
  * The result of a library call. Codes are never renumbered; retired codes stay reserved.
  *
  * `TN_RESULT_OK` is success. `TN_RESULT_WOULD_BLOCK` is not an error: the call could not make
@@ -2130,6 +2143,20 @@ tn_result tn_session_on_timeout(struct tn_session *session);
  * `TN_RESULT_WOULD_BLOCK` (with `*accepted` = 0) when the queue is already full.
  */
 tn_result tn_session_send(struct tn_session *session, const uint8_t *data, size_t len, size_t *accepted);
+
+/**
+ * Server: hands the session one read from a pty master in packet mode (TIOCPKT), `packet` being
+ * every byte the read returned, control byte first. Data is queued as by `tn_session_send`. The
+ * notices map as in BSD telnetd: FLUSHWRITE aborts output (queued data dropped, Synch sent),
+ * NOSTOP and DOSTOP send REMOTE-FLOW-CONTROL OFF and ON when the client agreed to it, STOP and
+ * START need nothing; what is left for you to do at the pty comes back in `*notices` as
+ * `TN_PTY_*` bits (if not NULL). `*accepted` (if not NULL) receives how many data bytes after the
+ * control byte were queued: fewer than `len - 1` means the output queue is full; keep the rest,
+ * stop reading the pty, and offer the rest with `tn_session_send` once output has drained (never
+ * feed the same packet twice: its notices have been handled). Emits no events, so it may be
+ * called inside the session's callback.
+ */
+tn_result tn_session_feed_pty(struct tn_session *session, const uint8_t *packet, size_t len, size_t *accepted, uint32_t *notices);
 
 /**
  * Queues the two-byte command `IAC command` (`TN_CMD_*`, or an unassigned code below 236).

@@ -9,11 +9,13 @@
 //! - [`transcript`]: what a run observed (events, call results, output), compared across runs.
 //! - [`reparse`]: everything a session emits must parse cleanly in a fresh parser.
 //! - [`bounds`]: the amplification constant and the memory caps, with the reasoning behind them.
-//! - [`parser`], [`session`], [`subneg`]: the bodies of the targets of the same names.
+//! - [`parser`], [`session`], [`subneg`], [`pty_packet`]: the bodies of the targets of the same
+//!   names.
 
 pub mod bounds;
 pub mod cursor;
 pub mod parser;
+pub mod pty_packet;
 pub mod reparse;
 pub mod session;
 pub mod subneg;

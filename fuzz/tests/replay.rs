@@ -45,3 +45,8 @@ fn session_client() {
 fn subneg() {
     replay("subneg", telnet_rs_fuzz::subneg::fuzz);
 }
+
+#[test]
+fn pty_packet() {
+    replay("pty_packet", telnet_rs_fuzz::pty_packet::fuzz);
+}

@@ -6,16 +6,16 @@
 //! output queue and sends a Synch; AYT is answered; NAWS sets the window size; LINEMODE and its
 //! SLC table set the termios; BINARY sets ISTRIP and CS8.
 //!
-//! Pty to network: data is queued on the session (NVT-escaped); packet-mode notices map back:
+//! Pty to network ([`Session::pty_packet`]): data is queued on the session (NVT-escaped); packet-mode notices map back:
 //! FLUSHWRITE aborts output with a Synch, FLUSHREAD drops unwritten input, NOSTOP and DOSTOP turn
 //! the client's flow control off and on; termios changes (ICANON, ECHO) become LINEMODE MODE or
 //! kludge SGA and ECHO negotiation.
 
 use super::conn::{CloseReason, ConnInner, PtyLink};
-use super::pty::{self, packet};
+use super::pty;
 use crate::proto::consts::opt;
 use crate::proto::slc::{self, func};
-use crate::proto::wire::{Lflow, MODE_EDIT, MODE_TRAPSIG};
+use crate::proto::wire::{MODE_EDIT, MODE_TRAPSIG};
 use crate::proto::{Command, Eol, Event, InputMode, QState, Session, Side};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -32,6 +32,7 @@ pub(crate) fn attach(
     master: OwnedFd,
     pid: Option<libc::pid_t>,
     pidfd: Option<OwnedFd>,
+    prepared: Option<Prepared>,
 ) -> io::Result<()> {
     if inner.pty.borrow().is_some() {
         return Err(io::Error::new(
@@ -55,7 +56,13 @@ pub(crate) fn attach(
             mio::Interest::READABLE,
         )?;
     }
-    let t = pty::termios(m).ok();
+    // A spawned child may already have changed its terminal (a shell's `stty raw` races this
+    // code): compare its changes against the terminal as prepared before the fork, never against
+    // what it looks like now, and never prepare it again over the program's settings.
+    let (fresh, state) = match prepared {
+        Some(p) => (false, p),
+        None => (true, Prepared::read(m)),
+    };
     let mut link = PtyLink {
         master,
         pid,
@@ -66,9 +73,9 @@ pub(crate) fn attach(
         read_paused: false,
         eof: false,
         exit_status: None,
-        icanon: t.is_some_and(|t| t.c_lflag & libc::ICANON != 0),
-        echo: t.is_some_and(|t| t.c_lflag & libc::ECHO != 0),
-        extproc: false,
+        icanon: state.icanon,
+        echo: state.echo,
+        extproc: state.extproc,
     };
     // SAFETY: no callback of this connection holds its session while the engine attaches (the
     // cell hands out the lent borrow if one does).
@@ -76,16 +83,40 @@ pub(crate) fn attach(
     if let Some((w, h)) = s.window_size() {
         let _ = pty::set_window_size(m, w, h);
     }
-    sync_options(&mut link, s);
+    if fresh {
+        link.extproc = prepare_pty(m, s).extproc;
+    }
+    follow_echo(&link, s);
     *inner.pty.borrow_mut() = Some(link);
     inner.mark_dirty();
     Ok(())
 }
 
+/// The terminal bits the bridge follows, as last seen.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Prepared {
+    icanon: bool,
+    echo: bool,
+    extproc: bool,
+}
+
+impl Prepared {
+    fn read(m: RawFd) -> Prepared {
+        let Ok(t) = pty::termios(m) else {
+            return Prepared::default();
+        };
+        Prepared {
+            icanon: t.c_lflag & libc::ICANON != 0,
+            echo: t.c_lflag & libc::ECHO != 0,
+            extproc: t.c_lflag & libc::EXTPROC != 0,
+        }
+    }
+}
+
 /// Sets a pty's terminal to what the session negotiated (LINEMODE with its MODE, BINARY, the
-/// SLC characters); returns whether EXTPROC is on. Runs before the child starts, so the program
-/// finds its terminal already set, and again when an application attaches its own pty.
-pub(crate) fn prepare_pty(m: RawFd, s: &Session) -> bool {
+/// SLC characters) and returns the result. Runs before the child starts, so the program finds
+/// its terminal already set, or when an application attaches its own pty.
+pub(crate) fn prepare_pty(m: RawFd, s: &Session) -> Prepared {
     let linemode = s.is_enabled(opt::LINEMODE, Side::Remote);
     let _ = pty::update_termios(m, |t| {
         if linemode {
@@ -110,14 +141,13 @@ pub(crate) fn prepare_pty(m: RawFd, s: &Session) -> bool {
             }
         }
     });
-    linemode && pty::termios(m).is_ok_and(|t| t.c_lflag & libc::EXTPROC != 0)
+    let mut p = Prepared::read(m);
+    p.extproc &= linemode;
+    p
 }
 
-/// Applies what was negotiated before the pty was attached, and in LINEMODE lets the terminal's
-/// ECHO decide who echoes (BSD telnetd's `localstat`).
-fn sync_options(link: &mut PtyLink, s: &mut Session) {
-    let m = link.master.as_raw_fd();
-    link.extproc = prepare_pty(m, s);
+/// In LINEMODE the terminal's ECHO decides who echoes (BSD telnetd's `localstat`).
+fn follow_echo(link: &PtyLink, s: &mut Session) {
     if s.is_enabled(opt::LINEMODE, Side::Remote) {
         let server_echoes = matches!(
             s.option_state(opt::ECHO, Side::Local).state,
@@ -342,29 +372,19 @@ pub(crate) fn read_pty(
             Err(_) => return PtyRead::Eof,
         };
         used += n;
-        let (control, data) = (buf[0], &buf[1..n]);
-        if control == packet::DATA {
-            if !queue_output(link, s, data) {
-                return PtyRead::Done;
-            }
-            continue;
-        }
-        if control & packet::FLUSHWRITE != 0 {
-            s.clear_output();
-        }
-        if control & packet::FLUSHREAD != 0 {
+        let r = s.pty_packet(&buf[..n]);
+        if r.flush_input {
             link.to_pty.clear();
         }
-        if s.is_enabled(opt::LFLOW, Side::Remote) {
-            if control & packet::NOSTOP != 0 {
-                let _ = s.send_lflow(Lflow::Off);
-            }
-            if control & packet::DOSTOP != 0 {
-                let _ = s.send_lflow(Lflow::On);
-            }
-        }
-        if control & packet::IOCTL != 0 {
+        if r.termios_changed {
             sync_termios(link, s);
+        }
+        let taken = 1 + r.accepted;
+        if taken < n {
+            // The session is full: keep the rest and stop reading until output drains.
+            link.pending_out.extend_from_slice(&buf[taken..n]);
+            link.read_paused = true;
+            return PtyRead::Done;
         }
     }
     PtyRead::More

@@ -246,20 +246,22 @@ impl<'a> Conn<'a> {
     pub fn spawn(&self, cmd: &spawn::Command) -> std::io::Result<libc::pid_t> {
         let size = self.with_session(|s| s.window_size());
         // The terminal is set before the program starts: a shell reads it at once.
+        let mut prepared = None;
         let child = self.with_session(|s| {
             spawn::spawn_prepared(cmd, size, |m| {
-                super::bridge::prepare_pty(m, s);
+                prepared = Some(super::bridge::prepare_pty(m, s));
             })
         })?;
         let pid = child.pid;
-        super::bridge::attach(self.inner, child.master, Some(pid), child.pidfd)?;
+        let (master, pidfd) = (child.master, child.pidfd);
+        super::bridge::attach(self.inner, master, Some(pid), pidfd, prepared)?;
         Ok(pid)
     }
 
     /// Bridges a pty master the application opened itself (it must be in TIOCPKT mode to get
     /// flush and flow-control notices).
     pub fn attach_pty(&self, master: OwnedFd) -> std::io::Result<()> {
-        super::bridge::attach(self.inner, master, None, None)
+        super::bridge::attach(self.inner, master, None, None, None)
     }
 
     /// Writes bytes to the bridged pty as if the peer had typed them (input that arrived before the

@@ -6,24 +6,7 @@ use std::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 /// Packet-mode control bits (the first byte of every read from a TIOCPKT master).
-pub mod packet {
-    /// Plain data follows.
-    pub const DATA: u8 = 0;
-    /// The slave flushed its input queue.
-    pub const FLUSHREAD: u8 = 1;
-    /// The slave flushed its output queue: abort output on the network too.
-    pub const FLUSHWRITE: u8 = 2;
-    /// Output stopped (^S).
-    pub const STOP: u8 = 4;
-    /// Output restarted (^Q).
-    pub const START: u8 = 8;
-    /// Software flow control switched off (IXON cleared): tell the client.
-    pub const NOSTOP: u8 = 16;
-    /// Software flow control switched on.
-    pub const DOSTOP: u8 = 32;
-    /// With EXTPROC: the slave changed its termios.
-    pub const IOCTL: u8 = 64;
-}
+pub use crate::proto::pty_packet::bits as packet;
 
 /// A pty pair: the master this process keeps and the slave a child gets.
 pub struct PtyPair {

@@ -330,6 +330,53 @@ pub extern "C" fn tn_session_send(
     }
 }
 
+/// `tn_session_feed_pty` result bit: the program discarded its terminal's input (FLUSHREAD), so
+/// discard the network input you have not yet written to the pty.
+pub const TN_PTY_FLUSH_INPUT: u32 = 1;
+/// `tn_session_feed_pty` result bit: the program changed the terminal's settings (IOCTL, sent with
+/// EXTPROC): read them (`tcgetattr`) and follow: ICANON with `tn_session_set_line_editing`; in
+/// LINEMODE, ECHO by offering the ECHO option while the program does not echo, as BSD telnetd.
+pub const TN_PTY_TERMIOS_CHANGED: u32 = 2;
+
+/// Server: hands the session one read from a pty master in packet mode (TIOCPKT), `packet` being
+/// every byte the read returned, control byte first. Data is queued as by `tn_session_send`. The
+/// notices map as in BSD telnetd: FLUSHWRITE aborts output (queued data dropped, Synch sent),
+/// NOSTOP and DOSTOP send REMOTE-FLOW-CONTROL OFF and ON when the client agreed to it, STOP and
+/// START need nothing; what is left for you to do at the pty comes back in `*notices` as
+/// `TN_PTY_*` bits (if not NULL). `*accepted` (if not NULL) receives how many data bytes after the
+/// control byte were queued: fewer than `len - 1` means the output queue is full; keep the rest,
+/// stop reading the pty, and offer the rest with `tn_session_send` once output has drained (never
+/// feed the same packet twice: its notices have been handled). Emits no events, so it may be
+/// called inside the session's callback.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_feed_pty(
+    session: *mut tn_session,
+    packet: *const u8,
+    len: usize,
+    accepted: *mut usize,
+    notices: *mut u32,
+) -> tn_result {
+    ffi_panic_boundary! {
+        let s = try_session!(session);
+        let input = try_slice!(packet, len);
+        let r = s.pty_packet(input);
+        if let Some(a) = unsafe { accepted.as_mut() } {
+            *a = r.accepted;
+        }
+        if let Some(n) = unsafe { notices.as_mut() } {
+            let mut bits = 0;
+            if r.flush_input {
+                bits |= TN_PTY_FLUSH_INPUT;
+            }
+            if r.termios_changed {
+                bits |= TN_PTY_TERMIOS_CHANGED;
+            }
+            *n = bits;
+        }
+        tn_result::Ok
+    }
+}
+
 /// Queues the two-byte command `IAC command` (`TN_CMD_*`, or an unassigned code below 236).
 /// `TN_RESULT_INVALID_COMMAND` for SE, SB, the verbs and IAC.
 #[unsafe(no_mangle)]

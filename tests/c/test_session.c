@@ -1,9 +1,10 @@
 /*
  * Two sessions driven against each other through the public header only: negotiation, data
  * (every byte value), subnegotiations with 255 inside, commands, Abort Output with Synch,
- * urgent data on a real TCP socket, re-entrant calls from callbacks, deferred free.
+ * urgent data on a real TCP socket, re-entrant calls from callbacks, deferred free; a real pty
+ * in packet mode read by the program and handed over with tn_session_feed_pty.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include <telnet-rs.h>
 
 #include "check.h"
@@ -12,9 +13,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 typedef struct recorder {
@@ -316,6 +320,89 @@ static void test_free_in_callback(void) {
     tn_session_free(c);
 }
 
+/* Reads one packet from a packet-mode master (waits up to a second); returns its length. */
+static ssize_t read_packet(int master, uint8_t *buf, size_t size) {
+    struct pollfd pfd = {.fd = master, .events = POLLIN};
+    if (poll(&pfd, 1, 1000) != 1)
+        return -1;
+    return read(master, buf, size);
+}
+
+/* What a BSD telnetd port does with its pty: read packets, hand them over, act on the notices. */
+static void test_pty_packets(void) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(master >= 0);
+    if (master < 0)
+        return;
+    CHECK(grantpt(master) == 0 && unlockpt(master) == 0);
+    int one = 1;
+    CHECK(ioctl(master, TIOCPKT, &one) == 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    CHECK(slave >= 0);
+    struct termios t;
+    CHECK(tcgetattr(slave, &t) == 0);
+    cfmakeraw(&t);
+    CHECK(tcsetattr(slave, TCSANOW, &t) == 0);
+    /* The raw mode change itself may be announced; take whatever is pending first. */
+    uint8_t buf[256];
+    struct pollfd pfd = {.fd = master, .events = POLLIN};
+    while (poll(&pfd, 1, 50) == 1 && read(master, buf, sizeof buf) > 0) {
+    }
+
+    tn_session *s, *c;
+    recorder rs, rc;
+    make_pair(&s, &rs, &c, &rc);
+    settle(s, c);
+    rc.data_len = 0;
+
+    /* Data: queued for the client, 255 doubled on the wire and undoubled at the client. */
+    CHECK(write(slave, "hello\xff", 6) == 6);
+    ssize_t n = read_packet(master, buf, sizeof buf);
+    CHECK(n == 7 && buf[0] == TIOCPKT_DATA);
+    size_t accepted = 99;
+    uint32_t notices = 99;
+    CHECK_OK(tn_session_feed_pty(s, buf, (size_t)n, &accepted, &notices));
+    CHECK(accepted == 6 && notices == 0);
+    pump(s, c);
+    CHECK(rc.data_len == 6 && memcmp(rc.data, "hello\xff", 6) == 0);
+
+    /* The program discards its input: the notice tells the caller to drop unwritten input. */
+    CHECK(tcflush(slave, TCIFLUSH) == 0);
+    n = read_packet(master, buf, sizeof buf);
+    CHECK(n == 1 && (buf[0] & TIOCPKT_FLUSHREAD));
+    CHECK_OK(tn_session_feed_pty(s, buf, (size_t)n, &accepted, &notices));
+    CHECK(accepted == 0 && notices == TN_PTY_FLUSH_INPUT);
+
+    /* The program discards its output: queued data goes, a Synch (urgent DM) follows. */
+    static const uint8_t queued[] = {TIOCPKT_DATA, 'd', 'o', 'o', 'm', 'e', 'd'};
+    CHECK_OK(tn_session_feed_pty(s, queued, sizeof queued, &accepted, NULL));
+    CHECK(accepted == 6 && tn_session_output_len(s) == 6);
+    CHECK(tcflush(slave, TCOFLUSH) == 0);
+    n = read_packet(master, buf, sizeof buf);
+    CHECK(n == 1 && (buf[0] & TIOCPKT_FLUSHWRITE));
+    CHECK_OK(tn_session_feed_pty(s, buf, (size_t)n, NULL, &notices));
+    const uint8_t *p;
+    size_t len;
+    bool urgent;
+    CHECK_OK(tn_session_peek_output(s, &p, &len, &urgent));
+    CHECK(len == 1 && p[0] == TN_CMD_IAC && !urgent);
+    CHECK_OK(tn_session_consume_output(s, 1));
+    CHECK_OK(tn_session_peek_output(s, &p, &len, &urgent));
+    CHECK(len == 1 && p[0] == TN_CMD_DM && urgent);
+    CHECK_OK(tn_session_consume_output(s, 1));
+
+    /* Misuse: NULL packet with a length, NULL session. */
+    CHECK(tn_session_feed_pty(s, NULL, 1, NULL, NULL) == TN_RESULT_NULL_PARAMETER);
+    CHECK(tn_session_feed_pty(NULL, buf, 1, NULL, NULL) == TN_RESULT_NULL_PARAMETER);
+    CHECK_OK(tn_session_feed_pty(s, NULL, 0, &accepted, &notices));
+    CHECK(accepted == 0 && notices == 0);
+
+    tn_session_free(s);
+    tn_session_free(c);
+    close(slave);
+    close(master);
+}
+
 int main(void) {
     test_negotiation();
     test_data_and_subnegotiation();
@@ -323,6 +410,7 @@ int main(void) {
     test_abort_output();
     test_urgent_over_tcp();
     test_free_in_callback();
+    test_pty_packets();
     CHECK(strcmp(tn_version_cstr(), TN_VERSION_STRING) == 0);
     CHECK_DONE();
 }
