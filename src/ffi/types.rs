@@ -583,6 +583,7 @@ pub(crate) struct EventScratch {
 }
 
 /// Converts a core event into its C form; `None` for kinds the C API does not carry yet.
+#[inline(always)]
 pub(crate) fn event_to(ev: &Event<'_>, scratch: &mut EventScratch) -> Option<tn_event> {
     let (kind, u) = match *ev {
         Event::Data(d) => (
