@@ -6,6 +6,9 @@ CI is not set (CTest reports 77 as skipped; with CI=true a missing peer is a fai
 Environment:
   TN_BIN_DIR     where the C programs are (build/examples-c)
   TN_VALGRIND    when "1", programs run under valgrind memcheck and any error or leak fails
+  TN_SANITIZER_REPORTS
+                 the report directory of a sanitizer build (TN_BIN_DIR=build/examples-c-asan or -ubsan):
+                 emptied when the test starts; any report in it when the test ends fails the test
 """
 import os
 import pty
@@ -19,6 +22,7 @@ import time
 
 BIN_DIR = os.environ.get("TN_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "examples-c"))
 VALGRIND = os.environ.get("TN_VALGRIND") == "1"
+SANITIZER_REPORTS = os.environ.get("TN_SANITIZER_REPORTS")
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 
@@ -26,6 +30,28 @@ IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 def fail(msg):
     print("FAIL:", msg, flush=True)
     sys.exit(1)
+
+
+def _sanitizer_reports():
+    """Fails the test (whatever its outcome so far) when a sanitizer build wrote a report."""
+    if os.getpid() != _SANITIZER_OWNER:
+        return
+    names = sorted(os.listdir(SANITIZER_REPORTS))
+    if not names:
+        return
+    print(f"FAIL: {len(names)} sanitizer report(s) in {SANITIZER_REPORTS}:", flush=True)
+    for name in names:
+        with open(os.path.join(SANITIZER_REPORTS, name), errors="replace") as f:
+            print(f"--- {name}\n{f.read()[-6000:]}", flush=True)
+    os._exit(1)
+
+
+if SANITIZER_REPORTS:
+    import atexit
+    shutil.rmtree(SANITIZER_REPORTS, ignore_errors=True)
+    os.makedirs(SANITIZER_REPORTS)
+    _SANITIZER_OWNER = os.getpid()
+    atexit.register(_sanitizer_reports)
 
 
 def need(tool, install):
