@@ -262,14 +262,18 @@ impl OutputQueue {
             dropped += remaining - keep;
             if keep > 0 {
                 out.extend_from_slice(&bytes[..keep]);
+                // The end of an escape already half on the wire is no longer data a later clear
+                // may drop: it is kept like a command.
+                let kind = match run.kind {
+                    FrameKind::Data => FrameKind::Control,
+                    k => k,
+                };
                 match runs.back_mut() {
-                    Some(Run { kind, len })
-                        if *kind == run.kind && run.kind != FrameKind::Urgent =>
-                    {
+                    Some(Run { kind: k, len }) if *k == kind && kind != FrameKind::Urgent => {
                         *len += keep as u32
                     }
                     _ => runs.push_back(Run {
-                        kind: run.kind,
+                        kind,
                         len: keep as u32,
                     }),
                 }
@@ -389,5 +393,23 @@ mod tests {
         q.consume(1);
         q.clear_data();
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn a_second_clear_keeps_the_end_of_a_cut_escape() {
+        // Found by the pty_packet fuzz target: Abort Output twice after a partial write that cut
+        // IAC IAC. The kept second 255 completes a byte already on the wire; dropping it on the
+        // second clear left a lone IAC that swallowed the next command's IAC.
+        let mut q = OutputQueue::new();
+        q.push(FrameKind::Data, &[b'a', 255, 255, b'b']);
+        q.consume(2);
+        q.clear_data();
+        q.push(FrameKind::Data, b"more");
+        assert_eq!(q.clear_data(), 4);
+        q.push(FrameKind::Control, &[255, 250, 34, 1, 3, 255, 240]);
+        assert_eq!(
+            drain(&mut q),
+            vec![(vec![255, 255, 250, 34, 1, 3, 255, 240], false)]
+        );
     }
 }
