@@ -953,10 +953,22 @@ static void on_opened(void *ud, tn_conn *conn) {
 static void on_event(void *ud, tn_conn *conn, tn_session *s, const tn_event *ev) {
     client *c = (client *)ud;
     (void)conn;
-    (void)s;
     switch (ev->kind) {
     case TN_EVENT_KIND_DATA:
-        show_data(c, ev->u.data.ptr, ev->u.data.len);
+        if (tn_session_is_enabled(s, TN_OPT_BINARY, TN_SIDE_REMOTE)) {
+            show_data(c, ev->u.data.ptr, ev->u.data.len);
+        } else {
+            /* On the NVT, NUL is "no operation" (RFC 854); some servers send it as padding
+             * (inetutils telnetd after subnegotiations), and a pipe or file would keep it. */
+            const uint8_t *p = ev->u.data.ptr, *end = p + ev->u.data.len;
+            while (p < end) {
+                const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
+                const uint8_t *stop = nul ? nul : end;
+                if (stop > p)
+                    show_data(c, p, (size_t)(stop - p));
+                p = stop + (nul != NULL);
+            }
+        }
         c->quiet_since = now_ms();
         break;
     case TN_EVENT_KIND_EOL:

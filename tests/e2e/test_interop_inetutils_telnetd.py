@@ -105,6 +105,14 @@ def test_pipe(rec, telnetd):
             if "hello-42" not in out or code != 0:
                 fail(f"exit {code}, stdout {out[-500:]!r}, stderr {err[-500:]!r}")
             info["detail"] = "hello-42, exit 0 (ENVIRON refused in transit)"
+        with rec.check(PEER, DIRECTION, "NVT padding (NUL) not written to a pipe") as info:
+            # inetutils telnetd sends NUL after some subnegotiations; on the NVT it is a no-op.
+            sent = interop.tokens(relay.stream("s2c"))
+            padded = any(t[0] == "data" and b"\0" in t[1] for t in sent)
+            if "\0" in out:
+                fail(f"stdout holds {out.count(chr(0))} NUL bytes: {out[:120]!r}")
+            info["detail"] = ("the daemon sent NUL padding, none reached stdout" if padded
+                              else "no NUL on stdout (the daemon sent none this time)")
         with rec.check(PEER, DIRECTION, "client settles without the timeout") as info:
             t = relay.first_data_time("c2s")
             if t is None:
