@@ -307,6 +307,21 @@ public:
     /// `send` for bytes.
     std::size_t send(const std::vector<std::uint8_t> &bytes) { return send(bytes.data(), bytes.size()); }
 
+    /// What `feed_pty` did: data bytes queued and TN_PTY_* notices left for the caller.
+    struct PtyResult {
+        std::size_t accepted = 0;
+        std::uint32_t notices = 0;
+    };
+    /// Server: one read from a pty master in packet mode (TIOCPKT), control byte first
+    /// (`tn_session_feed_pty`). Fewer accepted bytes than `len - 1` means the output queue is
+    /// full: keep the rest for `send`.
+    PtyResult feed_pty(const void *packet, std::size_t len) {
+        PtyResult out;
+        call(tn_session_feed_pty(raw(), static_cast<const std::uint8_t *>(packet), len, &out.accepted, &out.notices),
+             "tn_session_feed_pty");
+        return out;
+    }
+
     /// Queues the two-byte command IAC `command` (TN_CMD_GA, TN_CMD_NOP, ...).
     void send_command(std::uint8_t command) { call(tn_session_send_command(raw(), command), "tn_session_send_command"); }
     /// Queues IAC SB `option` payload IAC SE (255 bytes doubled).

@@ -235,6 +235,16 @@ void test_sessions() {
     CHECK(crec.data == std::string(all.begin(), all.end()));
     CHECK(crec.eols == 0);
 
+    // A read from a packet-mode pty: the data is queued, FLUSHREAD comes back as a notice.
+    crec.data.clear();
+    const std::uint8_t packet[] = {0, 'p', 't', 'y'};
+    auto fed = server.feed_pty(packet, sizeof packet);
+    CHECK(fed.accepted == 3 && fed.notices == 0);
+    shuttle(server, client);
+    CHECK(crec.data == "pty");
+    const std::uint8_t flush_read[] = {1};
+    CHECK(server.feed_pty(flush_read, sizeof flush_read).notices == TN_PTY_FLUSH_INPUT);
+
     // feed() from inside the callback is refused with TN_RESULT_REENTRANT.
     crec.data.clear();
     crec.try_feed_on_data = true;
