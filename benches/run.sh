@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark against its anchor in the same run and writes docs/BENCHMARKS.md.
 #
-#   benches/run.sh            full run (about 10 minutes on 2 cores)
+#   benches/run.sh            full run (a few minutes on 2 cores)
 #   benches/run.sh --quick    smaller sizes, for a smoke test
 #
 # Needs the build (cmake --build build) and .ci/setup (libtelnet-dev, telnetlib3 in .venv,
