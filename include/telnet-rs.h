@@ -1019,9 +1019,10 @@ typedef struct tn_conn tn_conn;
  * Made by `tn_engine_new`, released by `tn_engine_free`. It runs on the thread that calls
  * `tn_engine_run` or `tn_engine_poll`; every callback runs there, one at a time. From another
  * thread only `tn_engine_wake` may be called. Inside callbacks, `tn_engine_stop` and
- * `tn_engine_connect` may be called (they take effect after the callback returns), and the
- * read-only `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other
- * engine functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
+ * `tn_engine_connect` may be called (they take effect after the callback returns),
+ * `tn_engine_watch_fd` and `tn_engine_unwatch_fd` (at once), and the read-only
+ * `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other engine
+ * functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
  * `tn_engine_wake` made from another thread.
  */
 typedef struct tn_engine tn_engine;
@@ -1764,13 +1765,16 @@ tn_result tn_engine_handle_signals(struct tn_engine *engine, const int *signals,
 
 /**
  * Watches `fd` (not owned) for readability and/or writability; the `fd_ready` callback gets
- * `tag`. `*id` receives the watch's number. A regular file cannot be watched (`TN_RESULT_IO`,
- * errno EPERM): read it directly.
+ * `tag`. `*id` receives the watch's number (numbers of ended watches are reused). A regular
+ * file cannot be watched (`TN_RESULT_IO`, errno EPERM): read it directly; neither can a
+ * descriptor already watched (errno EEXIST). Allowed inside callbacks; a watch ended there may
+ * still get one readiness the current poll already collected, so handle EAGAIN.
  */
 tn_result tn_engine_watch_fd(struct tn_engine *engine, int fd, bool readable, bool writable, uint64_t tag, uint32_t *id);
 
 /**
- * Stops watching a descriptor.
+ * Stops watching a descriptor (`TN_RESULT_NOT_FOUND` for a number not watched). Allowed inside
+ * callbacks.
  */
 tn_result tn_engine_unwatch_fd(struct tn_engine *engine, uint32_t id);
 

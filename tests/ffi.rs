@@ -351,3 +351,108 @@ fn the_engine_through_the_c_abi() {
     tn_engine_free(e);
     tn_engine_free(ptr::null_mut());
 }
+
+struct WatchLog {
+    engine: *mut tn_engine,
+    /// Pipes: [read, write] for the first and the second watch.
+    first: [c_int; 2],
+    second: [c_int; 2],
+    first_id: u32,
+    ready: Vec<u64>,
+    results: Vec<tn_result>,
+}
+
+unsafe extern "C" fn w_ready(ud: *mut c_void, tag: u64, readable: bool, _writable: bool) {
+    let log = unsafe { &mut *(ud as *mut WatchLog) };
+    assert!(readable);
+    log.ready.push(tag);
+    let mut b = 0u8;
+    match tag {
+        1 => {
+            assert_eq!(
+                unsafe { libc::read(log.first[0], (&mut b as *mut u8).cast(), 1) },
+                1
+            );
+            // Inside the callback: end this watch, start another, and make it ready.
+            log.results
+                .push(tn_engine_unwatch_fd(log.engine, log.first_id));
+            log.results
+                .push(tn_engine_unwatch_fd(log.engine, log.first_id));
+            let mut id = u32::MAX;
+            log.results.push(tn_engine_watch_fd(
+                log.engine,
+                log.second[0],
+                true,
+                false,
+                2,
+                &mut id,
+            ));
+            assert_eq!(id, log.first_id, "the ended watch's number is reused");
+            assert_eq!(
+                unsafe { libc::write(log.second[1], b"y".as_ptr().cast(), 1) },
+                1
+            );
+        }
+        _ => {
+            assert_eq!(
+                unsafe { libc::read(log.second[0], (&mut b as *mut u8).cast(), 1) },
+                1
+            );
+            tn_engine_stop(log.engine);
+        }
+    }
+}
+
+#[test]
+fn descriptors_are_watched_and_unwatched_inside_callbacks() {
+    let cb = tn_engine_callbacks {
+        accept: None,
+        opened: None,
+        event: None,
+        timer: None,
+        child_exited: None,
+        closed: None,
+        connect_failed: None,
+        fd_ready: Some(w_ready),
+        signal: None,
+        woken: None,
+    };
+    let mut log = WatchLog {
+        engine: ptr::null_mut(),
+        first: [-1; 2],
+        second: [-1; 2],
+        first_id: u32::MAX,
+        ready: vec![],
+        results: vec![],
+    };
+    assert_eq!(unsafe { libc::pipe(log.first.as_mut_ptr()) }, 0);
+    assert_eq!(unsafe { libc::pipe(log.second.as_mut_ptr()) }, 0);
+    let ud = &mut log as *mut WatchLog as *mut c_void;
+    let mut e = ptr::null_mut();
+    assert_eq!(tn_engine_new(&cb, ud, &mut e), tn_result::Ok);
+    log.engine = e;
+    assert_eq!(
+        tn_engine_watch_fd(e, log.first[0], true, false, 1, &mut log.first_id),
+        tn_result::Ok
+    );
+    // The same descriptor twice is refused by epoll (EEXIST).
+    assert_eq!(
+        tn_engine_watch_fd(e, log.first[0], true, false, 9, ptr::null_mut()),
+        tn_result::Io
+    );
+    assert_eq!(tn_engine_unwatch_fd(e, 1000), tn_result::NotFound);
+    assert_eq!(
+        unsafe { libc::write(log.first[1], b"x".as_ptr().cast(), 1) },
+        1
+    );
+    assert_eq!(tn_engine_run(e), tn_result::Ok);
+    assert_eq!(log.ready, [1, 2]);
+    assert_eq!(
+        log.results,
+        [tn_result::Ok, tn_result::NotFound, tn_result::Ok]
+    );
+    tn_engine_free(e);
+    for fd in log.first.into_iter().chain(log.second) {
+        unsafe { libc::close(fd) };
+    }
+}

@@ -98,8 +98,16 @@ pub(crate) struct Shared {
     /// Connections with output to flush or state to look at.
     pub(crate) dirty: RefCell<Vec<u32>>,
     pub(crate) actions: RefCell<Vec<Action>>,
-    /// For registering descriptors a connection gains (a pty).
+    /// For registering descriptors a connection gains (a pty) and watched descriptors.
     pub(crate) registry: mio::Registry,
+    /// Descriptors the application watches, by watch number.
+    pub(crate) watches: RefCell<Vec<Option<Watch>>>,
+}
+
+/// A descriptor the application watches.
+pub(crate) struct Watch {
+    pub(crate) fd: std::os::fd::RawFd,
+    pub(crate) tag: u64,
 }
 
 pub(crate) struct ConnInner {

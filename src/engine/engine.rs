@@ -2,7 +2,7 @@
 
 use super::bridge::{self, PtyRead, TO_PTY_LIMIT, TOKEN_PIDFD, TOKEN_PTY};
 use super::cell::SessionCell;
-use super::conn::{Action, CloseReason, Conn, ConnInner, ConnectRetry, Phase, Shared};
+use super::conn::{Action, CloseReason, Conn, ConnInner, ConnectRetry, Phase, Shared, Watch};
 use super::flush::{Flushed, flush_to_fd};
 use super::spawn;
 use super::sys::syscall;
@@ -66,6 +66,56 @@ impl Ctl<'_> {
     /// Stops the engine: listeners close, connections flush and close, `run` returns.
     pub fn stop(&self) {
         self.shared.actions.borrow_mut().push(Action::Stop);
+    }
+
+    /// Watches a descriptor (stdin, say) for readiness; [`Handler::fd_ready`] gets `tag`. Returns
+    /// the watch's number; numbers of ended watches are reused. A watch made inside a callback
+    /// takes effect at once; one ended there may still see a readiness already collected by the
+    /// current poll (handle `EAGAIN` as usual).
+    pub fn watch(&self, fd: RawFd, readable: bool, writable: bool, tag: u64) -> io::Result<u32> {
+        let interest = match (readable, writable) {
+            (true, true) => Interest::READABLE | Interest::WRITABLE,
+            (false, true) => Interest::WRITABLE,
+            _ => Interest::READABLE,
+        };
+        let mut watches = self.shared.watches.borrow_mut();
+        let id = watches
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(watches.len());
+        if id >= CONN_BASE - WATCH_BASE {
+            return Err(io::Error::new(
+                io::ErrorKind::OutOfMemory,
+                "too many watched descriptors",
+            ));
+        }
+        self.shared.registry.register(
+            &mut mio::unix::SourceFd(&fd),
+            Token(WATCH_BASE + id),
+            interest,
+        )?;
+        if id == watches.len() {
+            watches.push(None);
+        }
+        watches[id] = Some(Watch { fd, tag });
+        Ok(id as u32)
+    }
+
+    /// Stops watching.
+    pub fn unwatch(&self, id: u32) -> io::Result<()> {
+        let taken = self
+            .shared
+            .watches
+            .borrow_mut()
+            .get_mut(id as usize)
+            .and_then(Option::take);
+        match taken {
+            Some(w) => self
+                .shared
+                .registry
+                .deregister(&mut mio::unix::SourceFd(&w.fd)),
+            None => Err(io::Error::new(io::ErrorKind::NotFound, "no such watch")),
+        }
     }
 
     /// Opens an outgoing connection; `opened` or `connect_failed` (with `tag`) follows.
@@ -142,11 +192,6 @@ struct Listener {
     config: Arc<Config>,
 }
 
-struct Watch {
-    fd: RawFd,
-    tag: u64,
-}
-
 /// The event loop. See the module documentation.
 pub struct Engine<H: Handler> {
     poll: Poll,
@@ -158,7 +203,6 @@ pub struct Engine<H: Handler> {
     free_slots: Vec<u32>,
     open: usize,
     listeners: Vec<Option<Listener>>,
-    watches: Vec<Option<Watch>>,
     timers: Timers,
     ready: VecDeque<u32>,
     shared: Box<Shared>,
@@ -182,6 +226,7 @@ impl<H: Handler> Engine<H> {
             dirty: RefCell::new(Vec::new()),
             actions: RefCell::new(Vec::new()),
             registry: poll.registry().try_clone()?,
+            watches: RefCell::new(Vec::new()),
         });
         Ok(Engine {
             poll,
@@ -191,7 +236,6 @@ impl<H: Handler> Engine<H> {
             free_slots: Vec::new(),
             open: 0,
             listeners: Vec::new(),
-            watches: Vec::new(),
             timers: Timers::default(),
             ready: VecDeque::new(),
             shared,
@@ -284,7 +328,8 @@ impl<H: Handler> Engine<H> {
         }
     }
 
-    /// Watches a descriptor (stdin, say) for readiness; [`Handler::fd_ready`] gets `tag`.
+    /// Watches a descriptor (stdin, say) for readiness; [`Handler::fd_ready`] gets `tag`. See
+    /// [`Ctl::watch`], which does the same inside callbacks.
     pub fn watch(
         &mut self,
         fd: RawFd,
@@ -292,37 +337,12 @@ impl<H: Handler> Engine<H> {
         writable: bool,
         tag: u64,
     ) -> io::Result<u32> {
-        let interest = match (readable, writable) {
-            (true, true) => Interest::READABLE | Interest::WRITABLE,
-            (false, true) => Interest::WRITABLE,
-            _ => Interest::READABLE,
-        };
-        let id = self
-            .watches
-            .iter()
-            .position(Option::is_none)
-            .unwrap_or(self.watches.len());
-        self.poll.registry().register(
-            &mut mio::unix::SourceFd(&fd),
-            Token(WATCH_BASE + id),
-            interest,
-        )?;
-        if id == self.watches.len() {
-            self.watches.push(None);
-        }
-        self.watches[id] = Some(Watch { fd, tag });
-        Ok(id as u32)
+        self.ctl().watch(fd, readable, writable, tag)
     }
 
     /// Stops watching.
     pub fn unwatch(&mut self, id: u32) -> io::Result<()> {
-        match self.watches.get_mut(id as usize).and_then(Option::take) {
-            Some(w) => self
-                .poll
-                .registry()
-                .deregister(&mut mio::unix::SourceFd(&w.fd)),
-            None => Err(io::Error::new(io::ErrorKind::NotFound, "no such watch")),
-        }
+        self.ctl().unwatch(id)
     }
 
     /// Delivers `signals` through [`Handler::signal`] instead of their default action (blocks
@@ -463,8 +483,14 @@ impl<H: Handler> Engine<H> {
             REAPER => self.reap_children(),
             Token(t) if (LISTENER_BASE..WATCH_BASE).contains(&t) => self.accept(t - LISTENER_BASE),
             Token(t) if (WATCH_BASE..CONN_BASE).contains(&t) => {
-                if let Some(Some(w)) = self.watches.get(t - WATCH_BASE) {
-                    let tag = w.tag;
+                // Copied out: the handler may watch or unwatch from inside the call.
+                let tag = self
+                    .shared
+                    .watches
+                    .borrow()
+                    .get(t - WATCH_BASE)
+                    .and_then(|w| w.as_ref().map(|w| w.tag));
+                if let Some(tag) = tag {
                     let ctl = Ctl {
                         shared: &self.shared,
                     };

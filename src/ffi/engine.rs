@@ -22,9 +22,10 @@ use std::time::Duration;
 /// Made by `tn_engine_new`, released by `tn_engine_free`. It runs on the thread that calls
 /// `tn_engine_run` or `tn_engine_poll`; every callback runs there, one at a time. From another
 /// thread only `tn_engine_wake` may be called. Inside callbacks, `tn_engine_stop` and
-/// `tn_engine_connect` may be called (they take effect after the callback returns), and the
-/// read-only `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other
-/// engine functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
+/// `tn_engine_connect` may be called (they take effect after the callback returns),
+/// `tn_engine_watch_fd` and `tn_engine_unwatch_fd` (at once), and the read-only
+/// `tn_engine_listener_port`, `tn_engine_session_count` and `tn_engine_fd`; the other engine
+/// functions return `TN_RESULT_REENTRANT` there. The engine must outlive every
 /// `tn_engine_wake` made from another thread.
 pub struct tn_engine {
     _private: [u8; 0],
@@ -567,8 +568,10 @@ pub extern "C" fn tn_engine_handle_signals(
 }
 
 /// Watches `fd` (not owned) for readability and/or writability; the `fd_ready` callback gets
-/// `tag`. `*id` receives the watch's number. A regular file cannot be watched (`TN_RESULT_IO`,
-/// errno EPERM): read it directly.
+/// `tag`. `*id` receives the watch's number (numbers of ended watches are reused). A regular
+/// file cannot be watched (`TN_RESULT_IO`, errno EPERM): read it directly; neither can a
+/// descriptor already watched (errno EEXIST). Allowed inside callbacks; a watch ended there may
+/// still get one readiness the current poll already collected, so handle EAGAIN.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_engine_watch_fd(
     engine: *mut tn_engine,
@@ -579,8 +582,8 @@ pub extern "C" fn tn_engine_watch_fd(
     id: *mut u32,
 ) -> tn_result {
     ffi_panic_boundary! {
-        let e = try_idle_engine!(engine);
-        match e.watch(fd, readable, writable, tag) {
+        let e = try_engine!(engine);
+        match with_ctl(e, |ctl| ctl.watch(fd, readable, writable, tag)) {
             Ok(w) => {
                 if let Some(i) = unsafe { id.as_mut() } {
                     *i = w;
@@ -592,11 +595,13 @@ pub extern "C" fn tn_engine_watch_fd(
     }
 }
 
-/// Stops watching a descriptor.
+/// Stops watching a descriptor (`TN_RESULT_NOT_FOUND` for a number not watched). Allowed inside
+/// callbacks.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_engine_unwatch_fd(engine: *mut tn_engine, id: u32) -> tn_result {
     ffi_panic_boundary! {
-        match try_idle_engine!(engine).unwatch(id) {
+        let e = try_engine!(engine);
+        match with_ctl(e, |ctl| ctl.unwatch(id)) {
             Ok(()) => tn_result::Ok,
             Err(_) => tn_result::NotFound,
         }
