@@ -30,13 +30,13 @@ impl Side {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Verb {
     /// IAC WILL.
-    Will,
+    Will = 0,
     /// IAC WONT.
-    Wont,
+    Wont = 1,
     /// IAC DO.
-    Do,
+    Do = 2,
     /// IAC DONT.
-    Dont,
+    Dont = 3,
 }
 
 impl Verb {
