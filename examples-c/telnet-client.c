@@ -49,7 +49,6 @@
 #define READ_CHUNK 4096
 #define OUTPUT_HIGH_WATER (64 * 1024) /* stop reading stdin while this much waits for the socket */
 #define HELD_MAX (1024 * 1024)        /* server output kept while the prompt is open */
-#define CLOSE_POLL_MS 50          /* poll step while a close we asked for completes */
 #define MAX_ADDRS 16
 #define MAX_TERMS 8
 #define EXIT_NORMAL 0
@@ -174,14 +173,6 @@ static const char *host_port(const client *c) {
 
 static tn_session *session(const client *c) {
     return c->conn ? tn_conn_session(c->conn) : NULL;
-}
-
-/* Session calls made outside the connection's own event callback (send_command,
- * set_window_size, ...) queue bytes without telling the engine; a zero-length tn_conn_send
- * marks the connection for writing. */
-static void kick(client *c) {
-    if (c->conn)
-        tn_conn_send(c->conn, (const uint8_t *)"", 0, NULL);
 }
 
 /* Closes the connection (gracefully, or dropping queued output). */
@@ -337,8 +328,9 @@ static int parse_args(client *c, int argc, char **argv) {
     return -1;
 }
 
-/* Resolves HOST to numeric addresses here, so every address is tried in turn (the engine's
- * own resolution takes only the first one, which may be ::1 for a server on 127.0.0.1). */
+/* Resolves HOST to numeric addresses here and connects to them one at a time, so each attempt
+ * is announced ("Trying ADDR...") as BSD telnet does; tn_engine_connect with the name would try
+ * them all too, silently. */
 static bool resolve(client *c) {
     struct addrinfo hints, *res, *ai;
     memset(&hints, 0, sizeof hints);
@@ -621,7 +613,6 @@ static void send_command(client *c, uint8_t cmd) {
     tn_result r = tn_session_send_command(s, cmd);
     if (r != TN_RESULT_OK)
         fprintf(stderr, PROG ": cannot send a command: %s\n", tn_result_cstr(r));
-    kick(c);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -734,7 +725,6 @@ static void cmd_send(client *c, const char *what) {
         tn_result r = tn_session_send_synch(session(c));
         if (r != TN_RESULT_OK)
             say("cannot send synch: %s\n", tn_result_cstr(r));
-        kick(c);
         return;
     }
     if (what && !strcasecmp(what, "escape")) {
@@ -771,7 +761,6 @@ static void cmd_mode(client *c, const char *arg) {
     } else {
         r = tn_session_negotiate(s, TN_OPT_SGA, TN_SIDE_REMOTE, !line);
     }
-    kick(c);
     say(r == TN_RESULT_OK ? "Asked the server for %s mode.\n" : "Cannot ask for %s mode.\n",
         line ? "line" : "character");
 }
@@ -1044,7 +1033,6 @@ static void on_window_change(client *c) {
     c->rows = rows;
     if (c->conn) {
         tn_session_set_window_size(session(c), cols, rows); /* NAWS if it is on (RFC 1073) */
-        kick(c);
     }
 }
 
@@ -1158,10 +1146,6 @@ static void run(client *c) {
             break;
         tty_apply(c);
         int timeout = c->stdin_more ? 0 : drain_timeout(c);
-        /* A close asked for outside a callback happens at the start of the next poll, which
-         * then still waits for the next event or timer: keep that wait short. */
-        if (c->closing && (timeout < 0 || timeout > CLOSE_POLL_MS))
-            timeout = CLOSE_POLL_MS;
         tn_result r = tn_engine_poll(c->engine, timeout);
         if (r != TN_RESULT_OK) {
             fprintf(stderr, PROG ": event loop failed: %s\n", tn_result_cstr(r));
@@ -1210,9 +1194,8 @@ int main(int argc, char **argv) {
     r = tn_engine_handle_signals(c->engine, sigs, c->interactive ? 6 : 4);
     if (r != TN_RESULT_OK)
         fprintf(stderr, PROG ": cannot handle signals: %s\n", tn_result_cstr(r));
-    /* Watched from the start (engine functions other than connect and stop are refused inside
-     * callbacks); pump_stdin() ignores it until the connection is open. A regular file or
-     * /dev/null cannot be watched (EPERM): reading those never blocks. */
+    /* Watched from the start; pump_stdin() ignores it until the connection is open. A regular
+     * file or /dev/null cannot be watched (EPERM): reading those never blocks. */
     c->stdin_watched = tn_engine_watch_fd(c->engine, STDIN_FILENO, true, false, 0,
                                           &c->stdin_watch) == TN_RESULT_OK;
     try_next_address(c);
