@@ -13,11 +13,10 @@
  * - LINEMODE with EDIT, or NVT line mode: the client edits and sends whole lines; the server
  *   stops echoing (as BSD telnetd does) so the client echoes locally, and only collects lines.
  */
-#define _DEFAULT_SOURCE /* getaddrinfo, strcasecmp, strncasecmp */
+#define _DEFAULT_SOURCE /* strcasecmp, strncasecmp */
 #include <telnet-rs.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -1138,26 +1137,6 @@ static int parse_args(int argc, char **argv, const char **host, uint16_t *port) 
     return 0;
 }
 
-/* The engine listens on numeric addresses; a name such as "localhost" is resolved here. */
-static bool numeric_host(const char *host, char *buf, size_t cap) {
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int rc = getaddrinfo(host, NULL, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, PROG ": cannot resolve %s: %s\n", host, gai_strerror(rc));
-        return false;
-    }
-    rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)cap, NULL, 0, NI_NUMERICHOST);
-    freeaddrinfo(res);
-    if (rc != 0) {
-        fprintf(stderr, PROG ": cannot resolve %s: %s\n", host, gai_strerror(rc));
-        return false;
-    }
-    return true;
-}
-
 static tn_config *make_config(void) {
     static const char *const charsets[] = {"UTF-8", "CP437"};
     tn_config *cfg;
@@ -1201,9 +1180,6 @@ int main(int argc, char **argv) {
     if (rc)
         return rc == 1 ? 0 : 2;
 
-    char addr[64];
-    if (!numeric_host(host, addr, sizeof addr))
-        return 1;
 
     server srv = {NULL, NULL, false};
     tn_engine_callbacks cb;
@@ -1223,21 +1199,23 @@ int main(int argc, char **argv) {
 
     tn_config *cfg = make_config();
     uint32_t listener = 0;
-    tn_result r = cfg ? tn_engine_listen(srv.engine, addr, port, cfg, &listener) : TN_RESULT_PANIC;
+    tn_result r = cfg ? tn_engine_listen(srv.engine, host, port, cfg, &listener) : TN_RESULT_PANIC;
     int listen_errno = errno;
     tn_config_free(cfg);
     if (r != TN_RESULT_OK) {
         fprintf(stderr, PROG ": cannot listen on %s:%u: %s\n", host, (unsigned)port,
-                r == TN_RESULT_IO ? strerror(listen_errno) : tn_result_cstr(r));
+                r == TN_RESULT_IO          ? strerror(listen_errno)
+                : r == TN_RESULT_NOT_FOUND ? "no such host"
+                                           : tn_result_cstr(r));
         tn_engine_free(srv.engine);
         return 1;
     }
     tn_engine_listener_port(srv.engine, listener, &port);
     fprintf(stderr,
-            strchr(addr, ':') ? PROG ": listening on [%s]:%u\n" : PROG ": listening on %s:%u\n",
-            addr, (unsigned)port);
+            strchr(host, ':') ? PROG ": listening on [%s]:%u\n" : PROG ": listening on %s:%u\n",
+            host, (unsigned)port);
     /* For the human who just started it: what to type in another terminal. */
-    fprintf(stderr, PROG ": connect with `telnet %s %u`; stop with ^C\n", addr, (unsigned)port);
+    fprintf(stderr, PROG ": connect with `telnet %s %u`; stop with ^C\n", host, (unsigned)port);
 
     r = tn_engine_run(srv.engine);
     tn_engine_free(srv.engine);

@@ -16,11 +16,10 @@
  *   sequences and malformed UTF-8 are removed or replaced before a line is passed on.
  */
 #define READ_BUDGET 4096
-#define _DEFAULT_SOURCE /* getaddrinfo, strcasecmp, strncasecmp */
+#define _DEFAULT_SOURCE /* strcasecmp, strncasecmp */
 #include <telnet-rs.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -657,23 +656,6 @@ static int parse_args(int argc, char **argv, const char **host, uint16_t *port) 
     return 0;
 }
 
-/* The engine listens on numeric addresses; a name such as "localhost" is resolved here. */
-static bool numeric_host(const char *host, char *buf, size_t cap) {
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int rc = getaddrinfo(host, NULL, &hints, &res);
-    if (rc == 0) {
-        rc = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)cap, NULL, 0,
-                         NI_NUMERICHOST);
-        freeaddrinfo(res);
-    }
-    if (rc != 0)
-        fprintf(stderr, PROG ": cannot resolve %s: %s\n", host, gai_strerror(rc));
-    return rc == 0;
-}
-
 /* Line mode by default: the talker asks for nothing, so an NVT client keeps editing and echoing
  * locally. Clients that want character mode may have SGA; echo stays theirs. */
 static tn_config *make_config(void) {
@@ -713,9 +695,6 @@ int main(int argc, char **argv) {
     int rc = parse_args(argc, argv, &host, &port);
     if (rc)
         return rc == 1 ? 0 : 2;
-    char addr[64];
-    if (!numeric_host(host, addr, sizeof addr))
-        return 1;
 
     /* Large: the nickname table lives here, not on the stack. */
     talker *t = calloc(1, sizeof *t);
@@ -744,22 +723,24 @@ int main(int argc, char **argv) {
 
     tn_config *cfg = make_config();
     uint32_t listener = 0;
-    tn_result r = cfg ? tn_engine_listen(t->engine, addr, port, cfg, &listener) : TN_RESULT_PANIC;
+    tn_result r = cfg ? tn_engine_listen(t->engine, host, port, cfg, &listener) : TN_RESULT_PANIC;
     int listen_errno = errno;
     tn_config_free(cfg);
     if (r != TN_RESULT_OK) {
         fprintf(stderr, PROG ": cannot listen on %s:%u: %s\n", host, (unsigned)port,
-                r == TN_RESULT_IO ? strerror(listen_errno) : tn_result_cstr(r));
+                r == TN_RESULT_IO          ? strerror(listen_errno)
+                : r == TN_RESULT_NOT_FOUND ? "no such host"
+                                           : tn_result_cstr(r));
         tn_engine_free(t->engine);
         free(t);
         return 1;
     }
     tn_engine_listener_port(t->engine, listener, &port);
     fprintf(stderr,
-            strchr(addr, ':') ? PROG ": listening on [%s]:%u\n" : PROG ": listening on %s:%u\n",
-            addr, (unsigned)port);
+            strchr(host, ':') ? PROG ": listening on [%s]:%u\n" : PROG ": listening on %s:%u\n",
+            host, (unsigned)port);
     /* For the human who just started it: what to type in another terminal. */
-    fprintf(stderr, PROG ": connect with `telnet %s %u`; stop with ^C\n", addr, (unsigned)port);
+    fprintf(stderr, PROG ": connect with `telnet %s %u`; stop with ^C\n", host, (unsigned)port);
 
     r = tn_engine_run(t->engine);
     tn_engine_free(t->engine);

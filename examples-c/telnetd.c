@@ -20,7 +20,6 @@
 #include <telnet-rs.h>
 
 #include <errno.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,27 +160,6 @@ static void parse_args(int argc, char **argv, options *o) {
     const char *program = o->exec_argv ? o->exec_argv[0] : o->login;
     if (program[0] != '/')
         bad_usage("the program must be an absolute path, not '%s'", program);
-}
-
-/* Turns a host name or address into the numeric form tn_engine_listen takes. */
-static int numeric_host(const char *host, char *out, size_t cap) {
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int e = getaddrinfo(host, NULL, &hints, &res);
-    if (e != 0) {
-        fprintf(stderr, "%s: cannot resolve '%s': %s\n", prog, host, gai_strerror(e));
-        return -1;
-    }
-    e = getnameinfo(res->ai_addr, res->ai_addrlen, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST);
-    freeaddrinfo(res);
-    if (e != 0) {
-        fprintf(stderr, "%s: cannot use '%s': %s\n", prog, host, gai_strerror(e));
-        return -1;
-    }
-    return 0;
 }
 
 /* ----- the child's environment ----- */
@@ -496,16 +474,16 @@ static void fit_fd_limit(tn_engine *engine) {
 }
 
 static int listen_on(server *srv, const tn_config *cfg) {
-    char host[NI_MAXHOST];
+    const char *host = srv->opt.host;
     uint32_t listener;
     uint16_t port = srv->opt.port;
-    if (numeric_host(srv->opt.host, host, sizeof host) != 0)
-        return -1;
     tn_result r = tn_engine_listen(srv->engine, host, port, cfg, &listener);
     if (r != TN_RESULT_OK) {
         int err = errno;
         fprintf(stderr, "%s: cannot listen on %s port %u: %s\n", prog, host, (unsigned)port,
-                r == TN_RESULT_IO ? strerror(err) : tn_result_cstr(r));
+                r == TN_RESULT_IO          ? strerror(err)
+                : r == TN_RESULT_NOT_FOUND ? "no such host"
+                                           : tn_result_cstr(r));
         return -1;
     }
     tn_engine_listener_port(srv->engine, listener, &port);

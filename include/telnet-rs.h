@@ -1706,11 +1706,12 @@ tn_result tn_engine_set_read_budget(struct tn_engine *engine, size_t bytes);
 tn_result tn_engine_set_keepalive(struct tn_engine *engine, uint32_t idle_s);
 
 /**
- * Listens on `host` (numeric IPv4 or IPv6 address, NUL-terminated) and `port` (0 picks a free
- * port, see `tn_engine_listener_port`); sessions of accepted connections use a copy of
- * `config`. `*listener` (if not NULL) receives the listener's number. An IPv6 listener is
- * IPv6-only: listen twice for both families. `TN_RESULT_IO` with errno set when the address is
- * busy (EADDRINUSE) or not available.
+ * Listens on `host` (an IPv4 or IPv6 address, or a name such as "localhost", resolved now and
+ * the first of its addresses used; NUL-terminated) and `port` (0 picks a free port, see
+ * `tn_engine_listener_port`); sessions of accepted connections use a copy of `config`.
+ * `*listener` (if not NULL) receives the listener's number. An IPv6 listener is IPv6-only:
+ * listen twice for both families. `TN_RESULT_NOT_FOUND` when the name does not resolve;
+ * `TN_RESULT_IO` with errno set when the address is busy (EADDRINUSE) or not available.
  */
 tn_result tn_engine_listen(struct tn_engine *engine, const char *host, uint16_t port, const struct tn_config *config, uint32_t *listener);
 

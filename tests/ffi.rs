@@ -325,9 +325,16 @@ fn the_engine_through_the_c_abi() {
     );
     let port = log.port;
     assert_eq!(
-        tn_engine_listen(e, c"not an address".as_ptr(), 0, cfg, ptr::null_mut()),
-        tn_result::InvalidArgument
+        tn_engine_listen(e, c"no-such-host.invalid".as_ptr(), 0, cfg, ptr::null_mut()),
+        tn_result::NotFound
     );
+    // A name is resolved: "localhost" listens on its first address.
+    let mut named = 0u32;
+    assert_eq!(
+        tn_engine_listen(e, c"localhost".as_ptr(), 0, cfg, &mut named),
+        tn_result::Ok
+    );
+    assert_ne!(named, listener);
     let ccfg = config(tn_role::Client as u32);
     assert_eq!(
         tn_engine_connect(e, c"127.0.0.1".as_ptr(), port, ccfg, 5000, 7),

@@ -260,6 +260,27 @@ fn with_ctl<R>(e: &FfiEngine, f: impl FnOnce(&Ctl<'_>) -> R) -> R {
     f(&engine.ctl())
 }
 
+/// The addresses of `host` (an address literal, or a name looked up now), never empty:
+/// `TN_RESULT_NOT_FOUND` for a name without addresses, `TN_RESULT_IO` for a lookup failure with
+/// an errno.
+fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, tn_result> {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    match (host, port).to_socket_addrs() {
+        Ok(a) => {
+            let addrs: Vec<_> = a.collect();
+            if addrs.is_empty() {
+                Err(tn_result::NotFound)
+            } else {
+                Ok(addrs)
+            }
+        }
+        Err(err) if err.raw_os_error().is_some() => Err(io_result(err)),
+        Err(_) => Err(tn_result::NotFound),
+    }
+}
+
 fn io_result(e: io::Error) -> tn_result {
     if let Some(code) = e.raw_os_error() {
         // SAFETY: errno is thread-local.
@@ -372,11 +393,12 @@ pub extern "C" fn tn_engine_set_keepalive(engine: *mut tn_engine, idle_s: u32) -
     }
 }
 
-/// Listens on `host` (numeric IPv4 or IPv6 address, NUL-terminated) and `port` (0 picks a free
-/// port, see `tn_engine_listener_port`); sessions of accepted connections use a copy of
-/// `config`. `*listener` (if not NULL) receives the listener's number. An IPv6 listener is
-/// IPv6-only: listen twice for both families. `TN_RESULT_IO` with errno set when the address is
-/// busy (EADDRINUSE) or not available.
+/// Listens on `host` (an IPv4 or IPv6 address, or a name such as "localhost", resolved now and
+/// the first of its addresses used; NUL-terminated) and `port` (0 picks a free port, see
+/// `tn_engine_listener_port`); sessions of accepted connections use a copy of `config`.
+/// `*listener` (if not NULL) receives the listener's number. An IPv6 listener is IPv6-only:
+/// listen twice for both families. `TN_RESULT_NOT_FOUND` when the name does not resolve;
+/// `TN_RESULT_IO` with errno set when the address is busy (EADDRINUSE) or not available.
 #[unsafe(no_mangle)]
 pub extern "C" fn tn_engine_listen(
     engine: *mut tn_engine,
@@ -389,10 +411,11 @@ pub extern "C" fn tn_engine_listen(
         let e = try_idle_engine!(engine);
         let Some(host) = cstr(host) else { return tn_result::NullParameter };
         let Some(config) = config_ref(config) else { return tn_result::NullParameter };
-        let Ok(ip) = host.parse::<std::net::IpAddr>() else {
-            return tn_result::InvalidArgument;
+        let addr = match resolve(host, port) {
+            Ok(addrs) => addrs[0],
+            Err(r) => return r,
         };
-        match e.listen(SocketAddr::new(ip, port), Arc::new(config.clone())) {
+        match e.listen(addr, Arc::new(config.clone())) {
             Ok(id) => {
                 if let Some(l) = unsafe { listener.as_mut() } {
                     *l = id;
@@ -442,18 +465,10 @@ pub extern "C" fn tn_engine_connect(
         let e = try_engine!(engine);
         let Some(host) = cstr(host) else { return tn_result::NullParameter };
         let Some(config) = config_ref(config) else { return tn_result::NullParameter };
-        let addrs: Vec<_> = match (host, port).to_socket_addrs() {
-            Ok(a) => a.collect(),
-            Err(err) => {
-                return match err.raw_os_error() {
-                    Some(_) => io_result(err),
-                    None => tn_result::NotFound,
-                };
-            }
+        let addrs = match resolve(host, port) {
+            Ok(addrs) => addrs,
+            Err(r) => return r,
         };
-        if addrs.is_empty() {
-            return tn_result::NotFound;
-        }
         let timeout = Duration::from_millis(u64::from(timeout_ms.max(1)));
         with_ctl(e, |ctl| ctl.connect_any(addrs, Arc::new(config.clone()), timeout, tag));
         tn_result::Ok
