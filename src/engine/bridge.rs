@@ -56,14 +56,14 @@ pub(crate) fn attach(
             mio::Interest::READABLE,
         )?;
     }
+    // SAFETY: no callback of this connection holds its session while the engine attaches (the
+    // cell hands out the lent borrow if one does).
+    let s = unsafe { inner.cell.get() };
     // A spawned child may already have changed its terminal (a shell's `stty raw` races this
     // code): compare its changes against the terminal as prepared before the fork, never against
     // what it looks like now, and never prepare it again over the program's settings.
-    let (fresh, state) = match prepared {
-        Some(p) => (false, p),
-        None => (true, Prepared::read(m)),
-    };
-    let mut link = PtyLink {
+    let state = prepared.unwrap_or_else(|| prepare_pty(m, s));
+    let link = PtyLink {
         master,
         pid,
         pidfd,
@@ -77,14 +77,8 @@ pub(crate) fn attach(
         echo: state.echo,
         extproc: state.extproc,
     };
-    // SAFETY: no callback of this connection holds its session while the engine attaches (the
-    // cell hands out the lent borrow if one does).
-    let s = unsafe { inner.cell.get() };
     if let Some((w, h)) = s.window_size() {
         let _ = pty::set_window_size(m, w, h);
-    }
-    if fresh {
-        link.extproc = prepare_pty(m, s).extproc;
     }
     follow_echo(&link, s);
     *inner.pty.borrow_mut() = Some(link);
