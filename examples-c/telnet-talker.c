@@ -154,9 +154,8 @@ static void note_drop(talker *t, user *u) {
     }
 }
 
-/* Queues one whole message for `u`, or drops it when it might not fit: a partial message would
- * garble the user's screen, and waiting for room would mean queueing it somewhere else. The
- * bound is twice the length because NVT output may double bytes (IAC IAC, CR NUL). Returns
+/* Queues one whole message for `u`, or drops it when it does not fit: a partial message would
+ * garble the user's screen, and waiting for room would mean queueing it somewhere else. Returns
  * whether it was queued. */
 static bool deliver(talker *t, user *u, const char *msg, size_t len) {
     if (u->closing)
@@ -165,7 +164,7 @@ static bool deliver(talker *t, user *u, const char *msg, size_t len) {
     size_t queued = tn_session_output_len(s), took = 0;
     bool sent = false;
     look(u, queued);
-    if (queued + 2 * len <= OUTPUT_LIMIT &&
+    if (len <= tn_session_output_room(s) &&
         tn_conn_send(u->conn, (const uint8_t *)msg, len, &took) == TN_RESULT_OK && took == len)
         sent = true;
     u->last_len = tn_session_output_len(s);
@@ -254,7 +253,7 @@ static void kick_slow(talker *t, user *u) {
                      "\r\n*** Disconnected: you are not reading (%lu messages dropped).\r\n",
                      u->dropped_total);
     u->closing = true;
-    if (n > 0 && tn_session_output_len(s) + 2 * (size_t)n <= OUTPUT_LIMIT)
+    if (n > 0 && (size_t)n <= tn_session_output_room(s))
         tn_conn_send(u->conn, (const uint8_t *)buf, (size_t)n, NULL);
     tn_conn_close(u->conn);
     fprintf(stderr, PROG ": disconnected %s, not reading (%lu messages dropped)\n",

@@ -2228,6 +2228,13 @@ tn_result tn_session_consume_output(struct tn_session *session, size_t n);
 size_t tn_session_output_len(const struct tn_session *session);
 
 /**
+ * How many more bytes of data `tn_session_send` takes now before it refuses (0 when the queue
+ * is full; the limit counts data before IAC doubling and NVT line-end expansion, and the
+ * queue's own bookkeeping). A message of at most this many bytes is taken whole. 0 for NULL.
+ */
+size_t tn_session_output_room(const struct tn_session *session);
+
+/**
  * Writes queued output to the non-blocking descriptor `fd` until the queue is empty or `fd`
  * would block. On a socket the DM of a Synch goes out alone with `MSG_OOB`; `MSG_NOSIGNAL` is
  * used, so a closed peer gives `EPIPE`, not SIGPIPE. `*written` (if not NULL) receives the bytes

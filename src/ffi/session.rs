@@ -542,6 +542,19 @@ pub extern "C" fn tn_session_output_len(session: *const tn_session) -> usize {
     }
 }
 
+/// How many more bytes of data `tn_session_send` takes now before it refuses (0 when the queue
+/// is full; the limit counts data before IAC doubling and NVT line-end expansion, and the
+/// queue's own bookkeeping). A message of at most this many bytes is taken whole. 0 for NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn tn_session_output_room(session: *const tn_session) -> usize {
+    ffi_panic_boundary! {
+        if session.is_null() {
+            return 0;
+        }
+        session_of(session).output_room()
+    }
+}
+
 /// Writes queued output to the non-blocking descriptor `fd` until the queue is empty or `fd`
 /// would block. On a socket the DM of a Synch goes out alone with `MSG_OOB`; `MSG_NOSIGNAL` is
 /// used, so a closed peer gives `EPIPE`, not SIGPIPE. `*written` (if not NULL) receives the bytes

@@ -92,8 +92,9 @@ int main(void) {
     uint8_t big[64];
     memset(big, 'a', sizeof big);
     CHECK_OK(tn_session_consume_output(s, tn_session_output_len(s)));
+    CHECK(tn_session_output_room(s) == 16 && tn_session_output_room(NULL) == 0);
     CHECK_OK(tn_session_send(s, big, sizeof big, &n));
-    CHECK(n == 16);
+    CHECK(n == 16 && tn_session_output_room(s) == 0);
     CHECK(tn_session_send(s, big, sizeof big, &n) == TN_RESULT_WOULD_BLOCK && n == 0);
     CHECK_OK(tn_session_send_command(s, TN_CMD_NOP));
 
