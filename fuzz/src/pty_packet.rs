@@ -13,6 +13,10 @@
 use crate::bounds;
 use crate::cursor::Cursor;
 use crate::reparse::assert_reparses;
+
+fn drain(s: &mut Session, wire: &mut Vec<u8>, max: usize) {
+    crate::reparse::drain(s, wire, max, |_, _| {});
+}
 use crate::session::config;
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,25 +87,4 @@ pub fn fuzz(data: &[u8]) {
     }
     drain(&mut s, &mut wire, usize::MAX);
     assert_reparses(&wire);
-}
-
-/// Writes up to `max` bytes of the queue to `wire`, checking that urgent data is a lone DM.
-fn drain(s: &mut Session, wire: &mut Vec<u8>, mut max: usize) {
-    while max > 0 {
-        let Some(chunk) = s.peek_output() else {
-            break;
-        };
-        if chunk.urgent {
-            assert_eq!(chunk.bytes, [DM], "the urgent byte is not a lone DM");
-            assert_eq!(
-                wire.last(),
-                Some(&IAC),
-                "the urgent DM does not follow an IAC"
-            );
-        }
-        let n = chunk.bytes.len().min(max);
-        wire.extend_from_slice(&chunk.bytes[..n]);
-        s.consume_output(n);
-        max -= n;
-    }
 }

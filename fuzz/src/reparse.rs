@@ -5,8 +5,9 @@
 //! about framing only: IAC doubled in data, commands whole, every `IAC SB` closed by `IAC SE` and
 //! never interrupted, no stray `IAC SE`.
 
+use telnet_rs::proto::consts::{DM, IAC};
 use telnet_rs::proto::parser::{Parser, Sink, Token};
-use telnet_rs::{Verb, Warning};
+use telnet_rs::{Session, Verb, Warning};
 
 /// What a re-parse found.
 #[derive(Debug, Default)]
@@ -64,4 +65,34 @@ pub fn assert_reparses(wire: &[u8]) -> Parsed {
         "our own output ends inside a command or subnegotiation"
     );
     parsed
+}
+
+/// Writes up to `max` bytes of `s`'s queue to `wire` (all of it for `usize::MAX`), as a caller
+/// with partial writes would, checking that each urgent chunk is one DM right after an IAC;
+/// `each` sees every chunk written, with its urgent flag.
+pub fn drain(
+    s: &mut Session,
+    wire: &mut Vec<u8>,
+    mut max: usize,
+    mut each: impl FnMut(&[u8], bool),
+) {
+    while max > 0 {
+        let Some(chunk) = s.peek_output() else {
+            break;
+        };
+        if chunk.urgent {
+            assert_eq!(chunk.bytes, [DM], "the urgent byte is not a lone DM");
+            assert_eq!(
+                wire.last(),
+                Some(&IAC),
+                "the urgent DM does not follow an IAC"
+            );
+        }
+        let n = chunk.bytes.len().min(max);
+        assert!(n > 0, "peek_output returned an empty chunk");
+        each(&chunk.bytes[..n], chunk.urgent);
+        wire.extend_from_slice(&chunk.bytes[..n]);
+        assert_eq!(s.consume_output(n), n);
+        max -= n;
+    }
 }

@@ -17,11 +17,11 @@
 
 use crate::bounds;
 use crate::cursor::Cursor;
-use crate::reparse::assert_reparses;
+use crate::reparse::{self, assert_reparses};
 use crate::transcript::Transcript;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use telnet_rs::proto::consts::{AO, AYT, DM, IAC};
+use telnet_rs::proto::consts::{AO, AYT};
 use telnet_rs::proto::slc::SlcTable;
 use telnet_rs::proto::wire::{Lflow, VarKind};
 use telnet_rs::{Command, Config, EolMode, Error, Event, Role, Session, Side};
@@ -114,26 +114,11 @@ struct Run {
 
 impl Run {
     /// Takes up to `max` bytes from the queue, recording them; all of it for `usize::MAX`.
-    fn drain(&mut self, mut max: usize) {
-        while max > 0 {
-            let Some(chunk) = self.s.peek_output() else {
-                break;
-            };
-            if chunk.urgent {
-                assert_eq!(chunk.bytes, [DM], "the urgent byte is not a lone DM");
-                assert_eq!(
-                    self.st.wire.last(),
-                    Some(&IAC),
-                    "the urgent DM does not follow an IAC"
-                );
-            }
-            let n = chunk.bytes.len().min(max);
-            assert!(n > 0, "peek_output returned an empty chunk");
-            self.t.output(&chunk.bytes[..n], chunk.urgent);
-            self.st.wire.extend_from_slice(&chunk.bytes[..n]);
-            assert_eq!(self.s.consume_output(n), n);
-            max -= n;
-        }
+    fn drain(&mut self, max: usize) {
+        let t = &mut self.t;
+        reparse::drain(&mut self.s, &mut self.st.wire, max, |b, urgent| {
+            t.output(b, urgent)
+        });
     }
 
     fn feed(&mut self, bytes: &[u8]) {
