@@ -78,16 +78,14 @@ pub(crate) enum Action {
         kind: TimerKind,
     },
     Connect {
-        /// Tried in order until one connects (each with the whole timeout).
-        addrs: Vec<SocketAddr>,
-        config: std::sync::Arc<crate::proto::Config>,
-        timeout: Duration,
+        retry: ConnectRetry,
         tag: u64,
     },
 }
 
 /// What an outgoing connection needs to try its next address.
 pub(crate) struct ConnectRetry {
+    /// Tried in order until one connects (each with the whole timeout).
     pub(crate) addrs: Vec<SocketAddr>,
     pub(crate) config: std::sync::Arc<crate::proto::Config>,
     pub(crate) timeout: Duration,

@@ -134,12 +134,15 @@ impl Ctl<'_> {
         timeout: Duration,
         tag: u64,
     ) {
-        self.shared.actions.borrow_mut().push(Action::Connect {
+        let retry = ConnectRetry {
             addrs,
             config,
             timeout,
-            tag,
-        });
+        };
+        self.shared
+            .actions
+            .borrow_mut()
+            .push(Action::Connect { retry, tag });
     }
 }
 
@@ -689,13 +692,12 @@ impl<H: Handler> Engine<H> {
 
     /// Starts connecting to the first address that gets as far as a pending connect; the
     /// others stay with the connection in case it fails.
-    fn start_connect(
-        &mut self,
-        mut addrs: Vec<SocketAddr>,
-        config: Arc<Config>,
-        timeout: Duration,
-        tag: u64,
-    ) {
+    fn start_connect(&mut self, retry: ConnectRetry, tag: u64) {
+        let ConnectRetry {
+            mut addrs,
+            config,
+            timeout,
+        } = retry;
         let mut last = io::Error::new(io::ErrorKind::NotFound, "no address to connect to");
         while !addrs.is_empty() {
             let addr = addrs.remove(0);
@@ -746,7 +748,7 @@ impl<H: Handler> Engine<H> {
         let retry = c.fallback.borrow_mut().take();
         self.free_conn(slot);
         if let Some(r) = retry.filter(|r| !r.addrs.is_empty()) {
-            return self.start_connect(r.addrs, r.config, r.timeout, tag);
+            return self.start_connect(r, tag);
         }
         let ctl = Ctl {
             shared: &self.shared,
@@ -1032,12 +1034,7 @@ impl<H: Handler> Engine<H> {
                 at,
                 kind,
             } => self.timers.add(at, slot, generation, kind),
-            Action::Connect {
-                addrs,
-                config,
-                timeout,
-                tag,
-            } => self.start_connect(addrs, config, timeout, tag),
+            Action::Connect { retry, tag } => self.start_connect(retry, tag),
         }
     }
 
