@@ -91,6 +91,17 @@ def wait_port(port, host="127.0.0.1", timeout=10.0):
     fail(f"nothing listens on {host}:{port}")
 
 
+def check_busy_port(exe):
+    """`exe --port N` on a port a plain socket holds must exit 1 with EADDRINUSE's message."""
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    r = subprocess.run([exe, "--port", str(busy.getsockname()[1])], capture_output=True, timeout=30)
+    busy.close()
+    if r.returncode != 1 or b"Address already in use" not in r.stderr:
+        fail(f"busy port: {r.returncode} {r.stderr!r}")
+
+
 class Program:
     """A program under test (optionally under valgrind), stopped cleanly at the end."""
 
@@ -121,6 +132,26 @@ class Program:
             if os.path.exists(self.log):
                 os.unlink(self.log)
         return self.proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def start_server(name, args=(), timeout=30.0):
+    """Starts one of our servers (telnetd, telnet-server) on a free port, under valgrind when
+    asked; returns (program, port) once it listens. Fails if it exits or does not listen within
+    `timeout` seconds."""
+    port = free_port()
+    prog = Program([binary(name), "--port", str(port)] + list(args))
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if prog.proc.poll() is not None:
+            code, _, err = prog.stop()
+            fail(f"{name} exited with {code} at start: {err}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return prog, port
+        except OSError:
+            time.sleep(0.05)
+    prog.stop(signal.SIGKILL)
+    fail(f"{name} did not start listening")
 
 
 class Pty:
@@ -215,27 +246,49 @@ class Raw:
         self.s.close()
 
 
-def strip_iac(data):
-    """Removes telnet commands and subnegotiations, returns the data bytes."""
-    out = bytearray()
-    i = 0
-    while i < len(data):
-        b = data[i]
+def tokens(buf):
+    """A Telnet byte stream as ("data", bytes), ("neg", verb, opt), ("sb", opt, payload) and
+    ("cmd", code). An incomplete element at the end is left out."""
+    out, data, i = [], bytearray(), 0
+    while i < len(buf):
+        b = buf[i]
         if b != IAC:
-            out.append(b)
+            data.append(b)
             i += 1
             continue
-        if i + 1 >= len(data):
+        if i + 1 >= len(buf):
             break
-        c = data[i + 1]
+        c = buf[i + 1]
         if c == IAC:
-            out.append(IAC)
+            data.append(IAC)
             i += 2
-        elif c in (WILL, WONT, DO, DONT):
+            continue
+        if data:
+            out.append(("data", bytes(data)))
+            data = bytearray()
+        if c in (WILL, WONT, DO, DONT):
+            if i + 2 >= len(buf):
+                break
+            out.append(("neg", c, buf[i + 2]))
             i += 3
         elif c == SB:
-            j = data.find(bytes([IAC, SE]), i)
-            i = len(data) if j < 0 else j + 2
+            j, payload = i + 2, bytearray()
+            while j + 1 < len(buf) and not (buf[j] == IAC and buf[j + 1] == SE):
+                payload.append(buf[j])
+                j += 2 if buf[j] == IAC and buf[j + 1] == IAC else 1
+            if j + 1 >= len(buf):
+                break
+            if payload:
+                out.append(("sb", payload[0], bytes(payload[1:])))
+            i = j + 2
         else:
+            out.append(("cmd", c))
             i += 2
-    return bytes(out)
+    if data:
+        out.append(("data", bytes(data)))
+    return out
+
+
+def strip_iac(data):
+    """Removes telnet commands and subnegotiations, returns the data bytes."""
+    return b"".join(t[1] for t in tokens(data) if t[0] == "data")

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -85,6 +86,15 @@ def fail(msg):
 # The helpers in common and telnetd_peer call common.fail; imported after this module, they get
 # the version above, so a failure inside them is recorded like any other.
 common.fail = fail
+
+
+def run_parts(parts):
+    """Calls each of `parts` in turn: a failed check is recorded and the next part still runs."""
+    for part in parts:
+        try:
+            part()
+        except CheckFailed:
+            pass
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,47 +232,7 @@ def shutil_which(name):
 # --------------------------------------------------------------------------------------------
 # the byte stream
 
-def tokens(buf):
-    """A Telnet byte stream as ("data", bytes), ("neg", verb, opt), ("sb", opt, payload) and
-    ("cmd", code). An incomplete element at the end is left out."""
-    out, data, i = [], bytearray(), 0
-    while i < len(buf):
-        b = buf[i]
-        if b != IAC:
-            data.append(b)
-            i += 1
-            continue
-        if i + 1 >= len(buf):
-            break
-        c = buf[i + 1]
-        if c == IAC:
-            data.append(IAC)
-            i += 2
-            continue
-        if data:
-            out.append(("data", bytes(data)))
-            data = bytearray()
-        if c in VERB_NAMES:
-            if i + 2 >= len(buf):
-                break
-            out.append(("neg", c, buf[i + 2]))
-            i += 3
-        elif c == SB:
-            j, payload = i + 2, bytearray()
-            while j + 1 < len(buf) and not (buf[j] == IAC and buf[j + 1] == SE):
-                payload.append(buf[j])
-                j += 2 if buf[j] == IAC and buf[j + 1] == IAC else 1
-            if j + 1 >= len(buf):
-                break
-            if payload:
-                out.append(("sb", payload[0], bytes(payload[1:])))
-            i = j + 2
-        else:
-            out.append(("cmd", c))
-            i += 2
-    if data:
-        out.append(("data", bytes(data)))
-    return out
+tokens = common.tokens   # the Telnet tokenizer, kept in common; the tests call interop.tokens
 
 
 def opt_name(o):
@@ -463,22 +433,8 @@ def check_vg(log, code=None):
 
 
 def start_server(name, args=()):
-    """Starts one of our servers (telnetd, telnet-server) on a free port, under valgrind when
-    asked; returns (program, port)."""
-    port = common.free_port()
-    prog = common.Program([common.binary(name), "--port", str(port)] + list(args))
-    deadline = time.time() + 30 * SLOW
-    while time.time() < deadline:
-        if prog.proc.poll() is not None:
-            code, _, err = prog.stop()
-            fail(f"{name} exited with {code} at start: {err}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return prog, port
-        except OSError:
-            time.sleep(0.05)
-    prog.stop(signal.SIGKILL)
-    fail(f"{name} did not start listening")
+    """common.start_server with its wait scaled for valgrind; returns (program, port)."""
+    return common.start_server(name, args, 30 * SLOW)
 
 
 def stop_server(prog):
@@ -498,6 +454,34 @@ def close_pty(term, timeout=5.0):
         return term.close(timeout)
     except ChildProcessError:
         return None
+
+
+def shell(term, command, marker, timeout=10):
+    """Types a shell command on `term` (a common.Pty; None: types nothing) and waits until its
+    output contains `marker` (a regex without the command's own text in it); returns the match
+    and drops the terminal's output up to it."""
+    if command is not None:
+        term.send(command + "\r")
+    pattern = re.compile(marker.encode())
+    deadline = time.time() + timeout * SLOW
+    while time.time() < deadline and not pattern.search(term.buf):
+        term.read_some(0.1)
+    m = pattern.search(term.buf)
+    if not m:
+        fail(f"{command!r}: no {marker!r} in {term.buf[-800:]!r}")
+    term.buf = term.buf[m.end():]
+    return m
+
+
+def client_prompt(term, command):
+    """Runs `command` at telnet-client's escape prompt (^]) on `term`; returns what it printed.
+    An empty line takes the client back to the session."""
+    term.send(b"\x1d")
+    term.expect("telnet-client> ", 10 * SLOW)
+    term.send(command + "\r")
+    out = term.expect("telnet-client> ", 10 * SLOW)
+    term.send("\r")
+    return out
 
 
 def timed_out(seconds, settle_timeout):
@@ -524,6 +508,17 @@ def run_text(argv, timeout=20):
         return (r.stdout + r.stderr).decode(errors="replace").strip()
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"({e})"
+
+
+TELNETLIB3_INSTALL = ".ci/setup (python3 -m venv .venv && .venv/bin/pip install telnetlib3==5.0.1)"
+
+
+def record_telnetlib3_version(rec, tool):
+    """Records the version of the telnetlib3 that `tool` (one of its programs) belongs to."""
+    py = os.path.join(os.path.dirname(tool), "python")
+    rec.peer_version("telnetlib3", run_text(
+        [py if os.path.exists(py) else sys.executable, "-c",
+         "import telnetlib3; print(telnetlib3.__version__)"]))
 
 
 # --------------------------------------------------------------------------------------------

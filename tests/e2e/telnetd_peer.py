@@ -260,9 +260,11 @@ def write_stub(directory):
 
 
 def read_record(directory, peer, timeout=15.0):
-    """Waits for the stub on `peer` to start; returns (pid, argv[1:], env dict)."""
+    """Waits for the stub on `peer` (a Peer, or a common.Pty running a client) to start;
+    returns (pid, argv[1:], env dict)."""
     peer.expect("STUB-READY ", timeout)
-    pid = int(peer.expect(".").decode().rstrip("."))
+    pid = peer.expect(".")
+    pid = int((pid.decode() if isinstance(pid, bytes) else pid).strip().rstrip("."))
     path = os.path.join(directory, f"{pid}.rec")
     args, env, in_env = [], {}, False
     with open(path) as f:   # the stub renames it into place before it prints the marker
@@ -279,20 +281,7 @@ def read_record(directory, peer, timeout=15.0):
 
 def start(argv):
     """Starts telnetd on a free port; returns (program, port)."""
-    port = common.free_port()
-    prog = common.Program([common.binary("telnetd"), "--port", str(port)] + argv)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if prog.proc.poll() is not None:
-            code, out, err = prog.stop()
-            fail(f"telnetd exited with {code} at start: {err}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return prog, port
-        except OSError:
-            time.sleep(0.05)
-    prog.stop()
-    fail("telnetd did not start listening")
+    return common.start_server("telnetd", argv)
 
 
 def stop(prog):

@@ -33,48 +33,6 @@ SLOW = 3.0 if common.VALGRIND else 1.0  # valgrind makes every step slower
 # --------------------------------------------------------------------------------------------
 # the scripted server
 
-def parse(buf):
-    """The client's byte stream as a list of ('neg', verb, opt), ('sb', opt, payload),
-    ('cmd', code) and ('data', bytes)."""
-    out, data, i = [], bytearray(), 0
-    while i < len(buf):
-        b = buf[i]
-        if b != IAC:
-            data.append(b)
-            i += 1
-            continue
-        if i + 1 >= len(buf):
-            break
-        c = buf[i + 1]
-        if c == IAC:
-            data.append(IAC)
-            i += 2
-            continue
-        if data:
-            out.append(("data", bytes(data)))
-            data = bytearray()
-        if c in (WILL, WONT, DO, DONT):
-            if i + 2 >= len(buf):
-                break
-            out.append(("neg", c, buf[i + 2]))
-            i += 3
-        elif c == SB:
-            j, payload = i + 2, bytearray()
-            while j + 1 < len(buf) and not (buf[j] == IAC and buf[j + 1] == SE):
-                payload.append(buf[j])
-                j += 2 if buf[j] == IAC else 1
-            if j + 1 >= len(buf):
-                break
-            out.append(("sb", payload[0], bytes(payload[1:])))
-            i = j + 2
-        else:
-            out.append(("cmd", c))
-            i += 2
-    if data:
-        out.append(("data", bytes(data)))
-    return out
-
-
 class Server:
     """One connection; a thread collects everything the client sends."""
 
@@ -111,7 +69,7 @@ class Server:
 
     def events(self):
         with self.lock:
-            return parse(self.buf)
+            return common.tokens(self.buf)
 
     def data(self):
         return b"".join(e[1] for e in self.events() if e[0] == "data")

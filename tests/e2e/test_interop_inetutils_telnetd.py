@@ -24,7 +24,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop  # noqa: E402
 import common  # noqa: E402
-from interop import SLOW, WILL, WONT, fail  # noqa: E402
+from interop import SLOW, WILL, WONT, client_prompt, fail, shell  # noqa: E402
 from telnetd_peer import gone, wait_process  # noqa: E402
 
 PEER = "inetutils telnetd"
@@ -133,28 +133,6 @@ def start_pty(port):
     return term, log
 
 
-def prompt_status(term):
-    term.send(b"\x1d")
-    term.expect("telnet-client> ", 10 * SLOW)
-    term.send("status\r")
-    out = term.expect("telnet-client> ", 10 * SLOW)
-    term.send("\r")
-    return out
-
-
-def shell(term, command, marker, timeout=10):
-    term.send(command + "\r")
-    pattern = re.compile(marker.encode())
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline and not pattern.search(term.buf):
-        term.read_some(0.1)
-    m = pattern.search(term.buf)
-    if not m:
-        fail(f"{command!r}: no {marker!r} in {term.buf[-600:]!r}")
-    term.buf = term.buf[m.end():]
-    return m
-
-
 def interrupt(term, n):
     term.send(f"sleep {n}; echo NOT$((1+1))\r")
     sleeper = wait_process(["sleep", str(n)], 10 * SLOW)
@@ -184,7 +162,7 @@ def test_interactive(rec, telnetd, linemode):
             shell(term, "echo hello-$((6*7))", r"hello-42")
             info["detail"] = "hello-42"
         with rec.check(PEER, DIRECTION, f"options settle, {name}") as info:
-            out = prompt_status(term)
+            out = client_prompt(term, "status")
             ours = re.search(r"Options we perform \(WILL\):(.*)", out)
             theirs = re.search(r"Options the server performs \(DO\):(.*)", out)
             if not ours or not theirs:
@@ -233,13 +211,9 @@ def main():
     telnetd = interop.find_peer("/usr/sbin/telnetd", "apt-get install inetutils-telnetd", rec)
     version = interop.run_text([telnetd, "--version"]).splitlines()[0].split()[-1]
     rec.peer_version("inetutils telnetd", version)
-    for part in (lambda: test_pipe(rec, telnetd),
-                 lambda: test_interactive(rec, telnetd, linemode=False),
-                 lambda: test_interactive(rec, telnetd, linemode=True)):
-        try:
-            part()
-        except interop.CheckFailed:
-            pass
+    interop.run_parts([lambda: test_pipe(rec, telnetd),
+                       lambda: test_interactive(rec, telnetd, linemode=False),
+                       lambda: test_interactive(rec, telnetd, linemode=True)])
     rec.finish()
 
 

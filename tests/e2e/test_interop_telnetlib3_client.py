@@ -18,12 +18,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import interop  # noqa: E402
 import common  # noqa: E402
-from interop import SLOW, fail  # noqa: E402
+from interop import SLOW, client_prompt, fail, shell  # noqa: E402
 from telnetd_peer import gone, wait_process  # noqa: E402
 
 DIRECTION = interop.DIR_CLIENT
@@ -61,29 +60,6 @@ class Tl3Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-
-
-def shell(term, command, marker, timeout=15):
-    if command is not None:
-        term.send(command + "\r")
-    pattern = re.compile(marker.encode())
-    deadline = time.time() + timeout * SLOW
-    while time.time() < deadline and not pattern.search(term.buf):
-        term.read_some(0.1)
-    m = pattern.search(term.buf)
-    if not m:
-        fail(f"{command!r}: no {marker!r} in {term.buf[-600:]!r}")
-    term.buf = term.buf[m.end():]
-    return m
-
-
-def prompt(term, command):
-    term.send(b"\x1d")
-    term.expect("telnet-client> ", 10 * SLOW)
-    term.send(command + "\r")
-    out = term.expect("telnet-client> ", 10 * SLOW)
-    term.send("\r")
-    return out
 
 
 def test_pipe(rec, server_tool):
@@ -144,10 +120,10 @@ def test_interactive(rec, server_tool, encoding):
             with rec.check(peer, DIRECTION, "CP437 stream shown as UTF-8") as info:
                 shell(term, "echo L=$LANG.", r"L=\S+\.", 20)   # the shell is there
                 term.send("printf '\\311\\315\\273\\260\\333-%s\\n' $((6*7))\r")
-                m = shell(term, None, r"(\S+)-42")
+                m = shell(term, None, r"(\S+)-42", 15)
                 if m.group(1).decode(errors="replace") != "╔═╗░█":
                     fail(f"CP437 C9 CD BB B0 DB showed as {m.group(1)!r}")
-                out = prompt(term, "status")
+                out = client_prompt(term, "status")
                 if "CHARSET agreed: CP437" not in out:
                     fail(f"status: {out!r}")
                 info["detail"] = "CHARSET CP437; C9 CD BB B0 DB shown as ╔═╗░█"
@@ -163,7 +139,7 @@ def test_interactive(rec, server_tool, encoding):
             shell(term, "echo hello-$((6*7))", r"hello-42", 20)
             info["detail"] = "hello-42"
         with rec.check(peer, DIRECTION, "options settle, CHARSET UTF-8") as info:
-            out = prompt(term, "status")
+            out = client_prompt(term, "status")
             if "CHARSET agreed: UTF-8" not in out:
                 fail(f"no CHARSET agreement on UTF-8: {out!r}")
             ours = re.search(r"Options we perform \(WILL\):(.*)", out)
@@ -175,7 +151,7 @@ def test_interactive(rec, server_tool, encoding):
                 fail(f"we perform {sorted(ours)}, the server {sorted(theirs)}")
             info["detail"] = f"we: {' '.join(sorted(ours))}; server: {' '.join(sorted(theirs))}"
         with rec.check(peer, DIRECTION, "window size and TERM") as info:
-            shell(term, 'echo "S=$(stty size)=$TERM."', rf"S={ROWS} {COLS}=vt220\.")
+            shell(term, 'echo "S=$(stty size)=$TERM."', rf"S={ROWS} {COLS}=vt220\.", 15)
             info["detail"] = f"{COLS}x{ROWS}, vt220"
         with rec.check(peer, DIRECTION, "^C interrupts") as info:
             n = 53
@@ -267,21 +243,13 @@ def test_fingerprint(rec, tool):
 
 def main():
     rec = interop.Recorder("telnetlib3_client")
-    server = interop.find_peer("telnetlib3-server", ".ci/setup (python3 -m venv .venv && "
-                               ".venv/bin/pip install telnetlib3==5.0.1)", rec)
+    server = interop.find_peer("telnetlib3-server", interop.TELNETLIB3_INSTALL, rec)
     fps = interop.find_peer("telnetlib3-fingerprint-server", ".ci/setup", rec)
-    py = os.path.join(os.path.dirname(server), "python")
-    rec.peer_version("telnetlib3", interop.run_text(
-        [py if os.path.exists(py) else sys.executable, "-c",
-         "import telnetlib3; print(telnetlib3.__version__)"]))
-    for part in (lambda: test_pipe(rec, server),
-                 lambda: test_interactive(rec, server, "utf8"),
-                 lambda: test_interactive(rec, server, "cp437"),
-                 lambda: test_fingerprint(rec, fps)):
-        try:
-            part()
-        except interop.CheckFailed:
-            pass
+    interop.record_telnetlib3_version(rec, server)
+    interop.run_parts([lambda: test_pipe(rec, server),
+                       lambda: test_interactive(rec, server, "utf8"),
+                       lambda: test_interactive(rec, server, "cp437"),
+                       lambda: test_fingerprint(rec, fps)])
     rec.finish()
 
 

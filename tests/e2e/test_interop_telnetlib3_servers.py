@@ -214,24 +214,15 @@ def fingerprint(rec, tool, server, args, direction):
 
 def main():
     rec = interop.Recorder("telnetlib3_servers")
-    client = interop.find_peer("telnetlib3-client", ".ci/setup (python3 -m venv .venv && "
-                               ".venv/bin/pip install telnetlib3==5.0.1)", rec)
+    client = interop.find_peer("telnetlib3-client", interop.TELNETLIB3_INSTALL, rec)
     fp = interop.find_peer("telnetlib3-fingerprint", ".ci/setup", rec)
-    py = os.path.join(os.path.dirname(client), "python")
-    rec.peer_version("telnetlib3", interop.run_text(
-        [py if os.path.exists(py) else sys.executable, "-c",
-         "import telnetlib3; print(telnetlib3.__version__)"]))
+    interop.record_telnetlib3_version(rec, client)
     with tempfile.TemporaryDirectory(prefix="tn-interop-") as tmp:
-        parts = [lambda: test_client_telnetd(rec, client, tmp),
-                 lambda: test_client_server(rec, client),
-                 lambda: fingerprint(rec, fp, "telnetd", ["--exec", "/bin/sh", "-i"],
-                                     TO_TELNETD),
-                 lambda: fingerprint(rec, fp, "telnet-server", [], TO_SERVER)]
-        for part in parts:
-            try:
-                part()
-            except interop.CheckFailed:
-                pass
+        interop.run_parts([lambda: test_client_telnetd(rec, client, tmp),
+                           lambda: test_client_server(rec, client),
+                           lambda: fingerprint(rec, fp, "telnetd", ["--exec", "/bin/sh", "-i"],
+                                               TO_TELNETD),
+                           lambda: fingerprint(rec, fp, "telnet-server", [], TO_SERVER)])
     rec.finish()
 
 

@@ -319,13 +319,7 @@ def test_command_line():
     r = subprocess.run([exe, "--port"], capture_output=True, timeout=30)
     if r.returncode != 2:
         fail(f"missing value: {r.returncode} {r.stderr!r}")
-    busy = socket.socket()
-    busy.bind(("127.0.0.1", 0))
-    busy.listen(1)
-    r = subprocess.run([exe, "--port", str(busy.getsockname()[1])], capture_output=True, timeout=30)
-    busy.close()
-    if r.returncode != 1 or b"Address already in use" not in r.stderr:
-        fail(f"busy port: {r.returncode} {r.stderr!r}")
+    common.check_busy_port(exe)
 
 
 def main():

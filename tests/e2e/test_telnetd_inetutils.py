@@ -15,27 +15,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 from common import fail  # noqa: E402
-from telnetd_peer import gone, start, stop, wait_process, write_stub  # noqa: E402
+from telnetd_peer import gone, read_record, start, stop, wait_process, write_stub  # noqa: E402
 
 TELNET = common.need("telnet", "apt-get install inetutils-telnet")
 ENV = {"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": "/tmp"}
-
-
-def record(tmp, term):
-    """Waits for the stub's marker on the client's terminal; returns (argv[1:], env)."""
-    term.expect("STUB-READY ")
-    pid = term.expect(".").strip().rstrip(".")
-    args, env, in_env = [], {}, False
-    with open(os.path.join(tmp, f"{pid}.rec")) as f:
-        for line in f.read().split("\n"):
-            if line == "ENV":
-                in_env = True
-            elif in_env and "=" in line:
-                k, v = line.split("=", 1)
-                env[k] = v
-            elif line.startswith("ARG "):
-                args.append(line[4:])
-    return args, env
 
 
 def resized(term, size, timeout=10.0):
@@ -72,7 +55,7 @@ def main():
 
         term = common.Pty([TELNET, "-l", "alice", "127.0.0.1", str(port)], env=ENV,
                           cols=111, rows=33)
-        args, env = record(tmp, term)
+        _, args, env = read_record(tmp, term, 10.0)
         if args != ["-p", "-h", "127.0.0.1", "--", "alice"]:
             fail(f"telnet -l alice: login argv {args}")
         if env.get("TERM") != "xterm-256color" or env.get("USER") != "alice":
@@ -94,7 +77,7 @@ def main():
 
         # A hostile user name from a real client stays out of login's options.
         term = common.Pty([TELNET, "-l", "-f root", "127.0.0.1", str(port)], env=ENV)
-        args, env = record(tmp, term)
+        _, args, env = read_record(tmp, term, 10.0)
         if args != ["-p", "-h", "127.0.0.1"] or "USER" in env:
             fail(f"telnet -l '-f root': login argv {args}, USER {env.get('USER')!r}")
         quit_client(term)
