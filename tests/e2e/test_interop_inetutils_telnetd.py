@@ -108,11 +108,12 @@ def test_pipe(rec, telnetd):
         with rec.check(PEER, DIRECTION, "NVT padding (NUL) not written to a pipe") as info:
             # inetutils telnetd sends NUL after some subnegotiations; on the NVT it is a no-op.
             sent = interop.tokens(relay.stream("s2c"))
-            padded = any(t[0] == "data" and b"\0" in t[1] for t in sent)
+            nuls = sum(t[1].count(0) for t in sent if t[0] == "data")
+            if nuls == 0:
+                fail("the daemon sent no NUL this time, so nothing was checked")
             if "\0" in out:
                 fail(f"stdout holds {out.count(chr(0))} NUL bytes: {out[:120]!r}")
-            info["detail"] = ("the daemon sent NUL padding, none reached stdout" if padded
-                              else "no NUL on stdout (the daemon sent none this time)")
+            info["detail"] = f"the daemon sent {nuls} NUL bytes, none reached stdout"
         with rec.check(PEER, DIRECTION, "client settles without the timeout") as info:
             t = relay.first_data_time("c2s")
             if t is None:
